@@ -1,0 +1,39 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HubValidationPipe } from './common/errors/validation.js';
+import { graphqlOptions } from './common/graphql/graphql-options.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole hub for one configuration (its database URL already known). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        MetricsModule,
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [AppConfig, MetricsService],
+          useFactory: (cfg: AppConfig, metrics: MetricsService) => graphqlOptions(cfg, metrics),
+        }),
+        HealthModule,
+        OrganisationsModule,
+      ],
+      providers: [{ provide: APP_PIPE, useClass: HubValidationPipe }],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { DomainError } from './domain-errors.js';
+import { ErrorCode } from './error-codes.js';
+
+const PASSED_THROUGH = new Set<string>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+]);
+
+/** Apollo's own request-level codes that mean "your request is wrong". */
+const APOLLO_BAD_REQUEST = new Set(['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
+
+export const MASKED_MESSAGE = 'Internal server error';
+
+/** True for an error that no rule of the hub explains: it is logged and, in production, masked. */
+export function isUnexpected(formatted: GraphQLFormattedError): boolean {
+  return formatted.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * The one error formatter: every error leaves with a contract code. Domain errors carry their
+ * own code and extensions; GraphQL's parse and validation errors keep theirs; everything else
+ * is INTERNAL_SERVER_ERROR, without a stack trace, its message replaced in production.
+ */
+export function createErrorFormatter(opts: { maskUnexpected: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
+      const extensions: Record<string, unknown> = { code };
+      if (code === ErrorCode.BAD_USER_INPUT) {
+        extensions.validationErrors = formatted.extensions?.validationErrors ?? [{ field: 'variables', message: formatted.message }];
+      }
+      return { ...base, extensions };
+    }
+    if (typeof code === 'string' && APOLLO_BAD_REQUEST.has(code)) {
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'request', message: formatted.message }] } };
+    }
+    return {
+      ...base,
+      message: opts.maskUnexpected ? MASKED_MESSAGE : formatted.message,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}

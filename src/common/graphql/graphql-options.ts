@@ -1,0 +1,49 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { Request } from 'express';
+import type { AppConfig } from '../../config/app-config.js';
+import type { MetricsService } from '../../metrics/metrics.service.js';
+import { createErrorFormatter } from '../errors/error-formatter.js';
+import { requestIdOf, type GraphqlContext } from '../request/graphql-context.js';
+import { metricsPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
+
+/**
+ * The one GraphQL server configuration: code-first schema, the contract's error codes, the
+ * limits of graphql-armor (depth, aliases, tokens, cost, directives), CSRF prevention, and no
+ * GraphiQL, introspection or field suggestions in production.
+ */
+export function graphqlOptions(config: AppConfig, metrics: MetricsService): ApolloDriverConfig {
+  const limits = config.graphql;
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases },
+    // Armor's Apollo token plugin re-parses the document in a plugin hook and throws there, which
+    // turns every syntax error into a 500; graphql-js's own parser limit does the same job and
+    // fails as GRAPHQL_PARSE_FAILED with status 400.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost },
+    blockFieldSuggestion: { enabled: config.production },
+  });
+  const protection = armor.protect();
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: !config.production,
+    introspection: !config.production,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: limits.maxTokens },
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    autoTransformHttpErrors: false,
+    buildSchemaOptions: { dateScalarMode: 'isoDate' },
+    validationRules: protection.validationRules,
+    // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
+    // ESM ones: the same objects at run time, two declarations to TypeScript.
+    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin()] as unknown as ApolloDriverConfig['plugins'],
+    formatError: createErrorFormatter({ maskUnexpected: config.production }),
+    context: ({ req }: { req: Request }): GraphqlContext => ({ req, requestId: requestIdOf(req) }),
+  };
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { Environment, validateEnvironment } from './environment.js';
+
+/**
+ * The hub's typed configuration, built once from the environment at start. It is a class so
+ * that services inject it by type (`constructor(private readonly config: AppConfig)`).
+ */
+export class AppConfig {
+  readonly production: boolean;
+  readonly env: Environment['NODE_ENV'];
+  readonly http: { host: string; port: number; trustProxy: boolean; bodyLimitBytes: number; shutdownTimeoutMs: number };
+  readonly database: {
+    /** Empty until the embedded server has started, when no DATABASE_URL was given. */
+    url: string;
+    embedded: boolean;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    migrationsRun: boolean;
+    embeddedDir: string;
+    embeddedPort: number;
+  };
+  readonly seedDemo: boolean;
+  readonly log: { level: string; pretty: boolean };
+  readonly auth: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    adminEmail?: string;
+    adminPassword?: string;
+  };
+  readonly redisUrl?: string;
+  readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+
+  constructor(e: Environment, devJwtSecret: string) {
+    this.env = e.NODE_ENV;
+    this.production = e.NODE_ENV === 'production';
+    this.http = {
+      host: e.HOST,
+      port: e.PORT,
+      trustProxy: e.TRUST_PROXY,
+      bodyLimitBytes: e.GRAPHQL_BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    };
+    const embedded = !e.DATABASE_URL;
+    this.database = {
+      url: e.DATABASE_URL ?? '',
+      embedded,
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      migrationsRun: e.MIGRATIONS_RUN,
+      embeddedDir: resolve(e.EMBEDDED_PG_DIR),
+      embeddedPort: e.EMBEDDED_PG_PORT,
+    };
+    this.seedDemo = e.SEED_DEMO ?? embedded;
+    this.log = { level: e.LOG_LEVEL, pretty: (e.LOG_FORMAT ?? (this.production ? 'json' : 'pretty')) === 'pretty' };
+    this.auth = {
+      // Outside production a missing secret gets a random one per process: tokens then end
+      // with the process, which is what a developer expects; production refuses to start.
+      jwtSecret: e.JWT_SECRET ?? devJwtSecret,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      adminEmail: e.HUB_ADMIN_EMAIL,
+      adminPassword: e.HUB_ADMIN_PASSWORD,
+    };
+    this.redisUrl = e.REDIS_URL;
+    this.graphql = {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    };
+  }
+
+  withDatabaseUrl(url: string): AppConfig {
+    const copy = Object.create(AppConfig.prototype) as AppConfig;
+    Object.assign(copy, this, { database: { ...this.database, url } });
+    return copy;
+  }
+}
+
+/** The one place that reads process.env. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  return new AppConfig(validateEnvironment(env), randomBytes(32).toString('base64url'));
+}

@@ -1,0 +1,138 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the hub reads, with its default. `.env.example` lists the same
+ * variables; `loadConfig` is the only place in the code that reads `process.env`.
+ */
+export class Environment {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  DATABASE_CONNECT_TIMEOUT_MS = 3000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15000;
+
+  @Transform(toBoolean) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @Transform(toBoolean) @IsOptional() @IsBoolean()
+  SEED_DEMO?: boolean;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  @Transform(emptyAsUndefined) @ValidateIf((e: Environment) => e.NODE_ENV === 'production' || e.JWT_SECRET !== undefined)
+  @IsString({ message: 'is required in production' })
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(900)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(3600) @Max(90 * 24 * 3600)
+  REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
+
+  @Transform(emptyAsUndefined) @IsOptional() @IsString()
+  HUB_ADMIN_EMAIL?: string;
+
+  @Transform(emptyAsUndefined) @ValidateIf((e: Environment) => e.HUB_ADMIN_EMAIL !== undefined)
+  @IsString({ message: 'is required when HUB_ADMIN_EMAIL is set' })
+  @MinLength(12, { message: 'must be at least 12 characters' })
+  HUB_ADMIN_PASSWORD?: string;
+
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(toBoolean) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
+  GRAPHQL_BODY_LIMIT_BYTES = 100 * 1024;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  GRAPHQL_MAX_DEPTH = 12;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  GRAPHQL_MAX_ALIASES = 15;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(100000)
+  GRAPHQL_MAX_TOKENS = 3000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(1000000)
+  GRAPHQL_MAX_COST = 20000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  GRAPHQL_MAX_DIRECTIVES = 20;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(120000)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the error names every variable that is wrong and why. */
+export function validateEnvironment(env: Record<string, string | undefined>): Environment {
+  const known = Object.fromEntries(
+    Object.keys(new Environment())
+      .concat(['DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL'])
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  );
+  const parsed = plainToInstance(Environment, known, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const value = /SECRET|PASSWORD|URL/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
+      return `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}${value}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_OPERATION_LABELS = 500;
+
+/**
+ * Prometheus metrics of one hub process. Each application gets its own registry, so that
+ * several instances in one process (the tests) do not collide.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly seenOperations = new Set<string>();
+
+  private readonly requests = new Counter({
+    name: 'hub_graphql_requests_total',
+    help: 'GraphQL requests by operation name and outcome',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly duration = new Histogram({
+    name: 'hub_graphql_request_duration_seconds',
+    help: 'GraphQL request duration by operation name',
+    labelNames: ['operation', 'type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+  }
+
+  recordGraphqlRequest(operationName: string | undefined | null, type: string, outcome: 'ok' | 'error', seconds: number): void {
+    const operation = this.label(operationName);
+    this.requests.inc({ operation, type, outcome });
+    this.duration.observe({ operation, type }, seconds);
+  }
+
+  /** Operation names come from clients: keep the label set bounded. */
+  private label(name: string | undefined | null): string {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'invalid';
+    if (this.seenOperations.has(name)) return name;
+    if (this.seenOperations.size >= MAX_OPERATION_LABELS) return 'other';
+    this.seenOperations.add(name);
+    return name;
+  }
+}

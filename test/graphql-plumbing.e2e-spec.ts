@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createOrganisation, uniqueTag } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describe('GraphQL plumbing', () => {
+  let hub: TestApp;
+  beforeAll(async () => {
+    hub = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_ALIASES: '5', GRAPHQL_BODY_LIMIT_BYTES: '4096' });
+  });
+  afterAll(() => hub.close());
+
+  describe('limits: each refusal is a GraphQL error with a code and a status below 500', () => {
+    it('refuses a query deeper than the limit, and accepts one at the limit', async () => {
+      // organisations > nodes > id is depth 3; nest fragments-free selections to reach the limit.
+      const deep = (n: number) => `{ organisations { ${'edges { node { '.repeat(n)}id${' } }'.repeat(n)} } }`;
+      const atLimit = await hub.gql(`{ organisations { pageInfo { hasNextPage } nodes { id } } }`);
+      expect(atLimit.body.errors).toBeUndefined();
+      const res = await hub.gql(deep(4));
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.data).toBeUndefined();
+      expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.errors?.[0].message).toMatch(/depth/i);
+    });
+
+    it('refuses a document with too many aliases, and accepts one at the limit', async () => {
+      const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: organisations(first: 1) { totalCount }`).join(' ')} }`;
+      const ok = await hub.gql(aliases(5));
+      expect(ok.body.errors).toBeUndefined();
+      const res = await hub.gql(aliases(6));
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.errors?.[0].message).toMatch(/alias/i);
+    });
+
+    it('refuses a body over the size limit with 413 and a GraphQL error', async () => {
+      const body = JSON.stringify({ query: `{ organisations { totalCount } }`, variables: { pad: 'x'.repeat(5000) } });
+      const res = await hub.post(body);
+      expect(res.status).toBe(413);
+      expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.json().errors[0].extensions.validationErrors[0].field).toBe('body');
+    });
+
+    it('refuses a document with more tokens than the limit', async () => {
+      const small = await startTestApp({ GRAPHQL_MAX_TOKENS: '100' });
+      try {
+        const res = await small.gql(`{ ${Array.from({ length: 120 }, () => '__typename').join(' ')} }`);
+        expect(res.status).toBe(400);
+        expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('answers a malformed document with GRAPHQL_PARSE_FAILED and 400', async () => {
+      const res = await hub.gql(`{ organisations { `);
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+      expect(JSON.stringify(res.body)).not.toMatch(/stacktrace|at .*\.js/);
+    });
+
+    it('answers a body that is not JSON with 400 and a GraphQL error', async () => {
+      const res = await hub.post('{"query": ');
+      expect(res.status).toBe(400);
+      expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('answers an unknown field with GRAPHQL_VALIDATION_FAILED', async () => {
+      const res = await hub.gql(`{ organisations { nope } }`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+
+    it('answers a variable of the wrong type with BAD_USER_INPUT', async () => {
+      const res = await hub.gql(`query ($n: Int) { organisations(first: $n) { totalCount } }`, { n: 'many' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('refuses first: 1000 and first: 0 with BAD_USER_INPUT naming the argument', async () => {
+      for (const first of [1000, 0, 101]) {
+        const res = await hub.gql(`query ($first: Int) { organisations(first: $first) { totalCount } }`, { first });
+        expect(res.status).toBeLessThan(500);
+        expect(res.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+        expect(res.body.errors?.[0].extensions.validationErrors).toEqual([{ field: 'first', message: expect.stringContaining('first') }]);
+      }
+    });
+
+    it('refuses a forged cursor with BAD_USER_INPUT', async () => {
+      const res = await hub.gql(`{ organisations(after: "not-a-cursor") { totalCount } }`);
+      expect(res.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors?.[0].extensions.validationErrors[0].field).toBe('after');
+    });
+
+    it('refuses an id that is not a UUID with BAD_USER_INPUT', async () => {
+      const res = await hub.gql(`{ organisation(id: "1 OR 1=1") { id } }`);
+      expect(res.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('prevents CSRF: a simple cross-site form post is not executed', async () => {
+      const res = await fetch(`${hub.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        body: 'query=%7B__typename%7D',
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).not.toContain('"data"');
+      const get = await fetch(`${hub.url}/graphql?query=%7B__typename%7D`);
+      expect(get.status).toBe(400);
+    });
+  });
+
+  describe('organisations: the directory as a Relay connection', () => {
+    it('pages through a filtered directory with opaque cursors, in name order, without gaps or repeats', async () => {
+      const tag = uniqueTag();
+      const names = ['Alfa', 'Bravo', 'Charlie', 'Delta', 'Echo'].map((n) => `${tag} ${n}`);
+      for (const name of [...names].reverse()) await createOrganisation(hub.db, { name, kind: 'UTILITY' });
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const res: any = await hub.gql(
+          `query ($search: String, $after: String) { organisations(search: $search, first: 2, after: $after) {
+             totalCount edges { cursor node { name kind } } nodes { name } pageInfo { hasNextPage endCursor } } }`,
+          { search: tag, after },
+        );
+        const c = res.body.data.organisations;
+        expect(c.totalCount).toBe(5);
+        expect(c.nodes.map((n: any) => n.name)).toEqual(c.edges.map((e: any) => e.node.name));
+        seen.push(...c.nodes.map((n: any) => n.name));
+        if (!c.pageInfo.hasNextPage) break;
+        after = c.pageInfo.endCursor;
+        expect(after).not.toContain(tag);
+      }
+      expect(seen).toEqual(names);
+    });
+
+    it('filters by kind and returns one organisation by id, null for an unknown id', async () => {
+      const org = await createOrganisation(hub.db, { kind: 'ARMED_FORCES' });
+      const res = await hub.gql(`query ($s: String) { organisations(search: $s, kind: [POLICE]) { totalCount } }`, { s: org.code });
+      expect(res.body.data?.organisations.totalCount).toBe(0);
+      const one = await hub.gql(`query ($id: ID!) { organisation(id: $id) { id code kind active } }`, { id: org.id });
+      expect(one.body.data?.organisation).toEqual({ id: org.id, code: org.code, kind: 'ARMED_FORCES', active: true });
+      const none = await hub.gql(`{ organisation(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+      expect(none.body).toEqual({ data: { organisation: null } });
+    });
+  });
+
+  describe('metrics', () => {
+    it('counts requests and durations per operation name', async () => {
+      await hub.gql(`query DirectoryProbe { organisations(first: 1) { totalCount } }`);
+      const res = await hub.get('/metrics');
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/hub_graphql_requests_total\{operation="DirectoryProbe",type="query",outcome="ok"\} 1/);
+      expect(res.text).toMatch(/hub_graphql_request_duration_seconds_count\{operation="DirectoryProbe",type="query"\} 1/);
+    });
+  });
+
+  describe('request ids', () => {
+    it('echoes a sane X-Request-Id and makes one otherwise', async () => {
+      const mine = await hub.gql(`{ __typename }`, undefined, { 'x-request-id': 'abc-123' });
+      expect(mine.headers.get('x-request-id')).toBe('abc-123');
+      const made = await hub.gql(`{ __typename }`, undefined, { 'x-request-id': 'bad id with spaces' });
+      expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+});
+
+describe('production mode', () => {
+  let hub: TestApp;
+  beforeAll(async () => {
+    hub = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' });
+  });
+  afterAll(() => hub.close());
+
+  it('has no introspection, no field suggestions and no GraphiQL', async () => {
+    const intro = await hub.gql(`{ __schema { types { name } } }`);
+    expect(intro.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const typo = await hub.gql(`{ organisations { totalCont } }`);
+    expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean/);
+    const page = await fetch(`${hub.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+
+  it('in development, suggestions help the developer', async () => {
+    const dev = await startTestApp();
+    try {
+      const typo = await dev.gql(`{ organisations { totalCont } }`);
+      expect(typo.body.errors?.[0].message).toMatch(/Did you mean "totalCount"/);
+    } finally {
+      await dev.close();
+    }
+  });
+});
