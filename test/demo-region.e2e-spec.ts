@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { DEMO_INCIDENT, DEMO_ORGANISATIONS } from '../src/demo/demo-region.data.js';
+import { loadDemoRegion } from '../src/demo/seed-demo-region.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let hub: TestApp;
+beforeAll(async () => {
+  hub = await startTestApp();
+});
+afterAll(() => hub.close());
+
+const counts = (hub: TestApp) =>
+  hub.db.query(`SELECT (SELECT count(*) FROM organisations)::int AS orgs, (SELECT count(*) FROM resource_types)::int AS types,
+                       (SELECT count(*) FROM resource_holdings)::int AS holdings, (SELECT count(*) FROM incident_participants)::int AS participants`);
+
+/** Runs inside a transaction that is rolled back, so the other test files never see the demo rows. */
+it('loads an SSR-like region once; loading it again changes nothing', async () => {
+  const runner = hub.db.createQueryRunner();
+  await runner.startTransaction();
+  try {
+    const before = (await runner.query(`SELECT count(*)::int AS n FROM organisations`))[0].n;
+    expect(await loadDemoRegion(runner.manager)).toBe(true);
+    const [first] = await runner.manager.query(`SELECT count(*)::int AS n FROM organisations`);
+    expect(first.n - before).toBe(DEMO_ORGANISATIONS.length);
+    expect(DEMO_ORGANISATIONS.length).toBeGreaterThanOrEqual(35);
+    const snapshot = await counts({ db: runner.manager } as unknown as TestApp);
+    expect(await loadDemoRegion(runner.manager)).toBe(false);
+    expect(await counts({ db: runner.manager } as unknown as TestApp)).toEqual(snapshot);
+
+    const kinds = await runner.query(`SELECT DISTINCT kind FROM organisations WHERE code = ANY($1)`, [DEMO_ORGANISATIONS.map((o) => o.code)]);
+    expect(kinds.map((k: any) => k.kind)).toEqual(expect.arrayContaining(['MUNICIPALITY', 'REGION', 'COUNTY_ADMINISTRATIVE_BOARD', 'POLICE', 'RESCUE_SERVICE', 'UTILITY', 'ARMED_FORCES', 'VOLUNTARY_ORGANISATION']));
+    const phones = await runner.query(`SELECT duty_officer_phone FROM organisations WHERE code = ANY($1)`, [DEMO_ORGANISATIONS.map((o) => o.code)]);
+    for (const p of phones) expect(p.duty_officer_phone).toMatch(/^\+46 8 465 004 \d\d$/);
+    const [incident] = await runner.query(
+      `SELECT i.status, count(p.*)::int AS participants, sum(p.lead::int)::int AS leads FROM incidents i JOIN incident_participants p ON p.incident_id = i.id WHERE i.reference = $1 GROUP BY i.status`,
+      [DEMO_INCIDENT.reference],
+    );
+    expect(incident).toEqual({ status: 'ACTIVE', participants: DEMO_INCIDENT.participants.length, leads: 1 });
+    const [{ n: holdings }] = await runner.query(`SELECT count(*)::int AS n FROM resource_holdings h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = ANY($1)`, [DEMO_ORGANISATIONS.map((o) => o.code)]);
+    expect(holdings).toBeGreaterThan(100);
+  } finally {
+    await runner.rollbackTransaction();
+    await runner.release();
+  }
+});
