@@ -15,8 +15,4 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'error' },
-  },
 );

@@ -1,8 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
+import { CommonModule } from './common/common.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import { LoggingModule } from './common/logging/logging.module.js';
@@ -13,6 +18,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,10 +36,18 @@ export class AppModule {
           inject: [AppConfig, MetricsService],
           useFactory: (cfg: AppConfig, metrics: MetricsService) => graphqlOptions(cfg, metrics),
         }),
+        CommonModule,
+        AuthModule,
         HealthModule,
         OrganisationsModule,
+        UsersModule,
+        ApiKeysModule,
+        AuditModule,
       ],
-      providers: [{ provide: APP_PIPE, useClass: HubValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useClass: HubValidationPipe },
+        { provide: APP_GUARD, useClass: HubAuthGuard },
+      ],
     };
   }
 }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createOrganisation, uniqueTag } from './support/factories.js';
+import { createOrganisation, uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('GraphQL plumbing', () => {
   let hub: TestApp;
   beforeAll(async () => {
-    hub = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_ALIASES: '5', GRAPHQL_BODY_LIMIT_BYTES: '4096' });
+    const app = await startTestApp({ GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_ALIASES: '5', GRAPHQL_BODY_LIMIT_BYTES: '4096' });
+    // Every request of this suite is made as a logged-in VIEWER, who may read the directory.
+    const viewer = await userSession(app, 'VIEWER');
+    hub = { ...app, gql: (q, v, h = {}) => app.gql(q, v, { ...viewer.headers, ...h }) };
   });
   afterAll(() => hub.close());
 

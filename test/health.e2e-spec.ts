@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createApiKey, createOrganisation } from './support/factories.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -29,6 +30,9 @@ describe('health when the database goes away and comes back', () => {
       DATABASE_URL: db.toString(),
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
     });
+    const key = await createApiKey(hub.db, (await createOrganisation(hub.db)).id, []);
+    const gql = hub.gql;
+    hub.gql = (q, v, h = {}) => gql(q, v, { ...key.headers, ...h });
   });
   afterAll(async () => {
     await hub.close();

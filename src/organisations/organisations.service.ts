@@ -1,17 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isAdmin } from '../common/auth/principal.js';
+import { TransactionService } from '../common/database/transaction.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
+import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
-import { OrganisationEntity } from './entities/organisation.entity.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import type { CreateOrganisationInput, UpdateOrganisationInput } from './dto/organisation.inputs.js';
 import type { OrganisationsArgs } from './dto/organisations.args.js';
+import { OrganisationEntity } from './entities/organisation.entity.js';
 import { Organisation } from './models/organisation.model.js';
+
+const ORG_COLUMNS = `id, name, code, kind, duty_officer_phone AS "dutyOfficerPhone", email, active`;
+
+/** True when a database error is the violation of the named unique constraint or index. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const d = (e as { driverError?: { code?: string; constraint?: string } }).driverError ?? (e as { code?: string; constraint?: string });
+  return d?.code === '23505' && (!constraint || d.constraint === constraint);
+}
 
 @Injectable()
 export class OrganisationsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+  ) {}
 
   /** The directory, ordered by name (then id), filtered by a name or code fragment and kinds. */
-  async list(args: OrganisationsArgs): Promise<Connection<Organisation>> {
+  async list(_ctx: RequestContext, args: OrganisationsArgs): Promise<Connection<Organisation>> {
     const qb = this.db.getRepository(OrganisationEntity).createQueryBuilder('o');
     if (args.search) {
       const pattern = `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -27,8 +45,61 @@ export class OrganisationsService {
     return toConnection(rows, args.first, totalCount, (o) => [o.name.toLowerCase(), o.id], Organisation.fromEntity);
   }
 
-  async findById(id: string): Promise<Organisation | null> {
-    const row = await this.db.getRepository(OrganisationEntity).findOneBy({ id });
+  /** Any principal may read the directory. */
+  async findById(ctx: RequestContext, id: string): Promise<Organisation | null> {
+    const row = await this.loader(ctx).load(id);
     return row ? Organisation.fromEntity(row) : null;
+  }
+
+  /** For field resolvers (`user.organisation`, `participant.organisation`...): batched per request. */
+  async require(ctx: RequestContext, id: string): Promise<Organisation> {
+    const org = await this.findById(ctx, id);
+    if (!org) throw new NotFoundError('Organisation', id);
+    return org;
+  }
+
+  private loader(ctx: RequestContext) {
+    return rowLoader<OrganisationEntity>(ctx, this.db, 'organisation', `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = ANY($1::uuid[])`);
+  }
+
+  async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
+    try {
+      return await this.tx.run(ctx, async (tx) => {
+        const [row] = await tx.query(
+          `INSERT INTO organisations (name, code, kind, duty_officer_phone, email) VALUES ($1, $2, $3, $4, $5) RETURNING ${ORG_COLUMNS}`,
+          [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
+        );
+        tx.audit({ action: 'organisation.create', entityType: 'Organisation', entityId: row.id, details: { ...input } });
+        return Organisation.fromEntity(row);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e, 'organisations_code_key')) throw new ConflictError(ConflictReason.DUPLICATE, `An organisation with code ${input.code} exists`);
+      throw e;
+    }
+  }
+
+  /** ADMIN changes anything; a LIAISON_OFFICER only the own organisation's duty phone and email. */
+  async update(ctx: RequestContext, id: string, input: UpdateOrganisationInput): Promise<Organisation> {
+    const p = ctx.who;
+    if (!isAdmin(p)) {
+      if (p.organisationId !== id) {
+        if (!(await this.findById(ctx, id))) throw new NotFoundError('Organisation', id);
+        throw new ForbiddenError('Only ADMIN may change another organisation');
+      }
+      const adminOnly = (['name', 'kind', 'active'] as const).filter((k) => input[k] !== undefined);
+      if (adminOnly.length) throw new ForbiddenError(`Only ADMIN may change ${adminOnly.join(', ')}`);
+    }
+    return this.tx.run(ctx, async (tx) => {
+      const [row] = await tx.query(
+        `UPDATE organisations SET name = COALESCE($2, name), kind = COALESCE($3, kind),
+                duty_officer_phone = COALESCE($4, duty_officer_phone), email = COALESCE($5, email),
+                active = COALESCE($6, active), updated_at = now()
+          WHERE id = $1 RETURNING ${ORG_COLUMNS}`,
+        [id, input.name ?? null, input.kind ?? null, input.dutyOfficerPhone ?? null, input.email ?? null, input.active ?? null],
+      );
+      if (!row) throw new NotFoundError('Organisation', id);
+      tx.audit({ action: 'organisation.update', entityType: 'Organisation', entityId: id, details: { ...input } });
+      return Organisation.fromEntity(row);
+    });
   }
 }

@@ -40,7 +40,7 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<GraphqlContext> {
             if (original instanceof DomainError) continue;
             if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR && !original) continue;
             if (code === ErrorCode.BAD_USER_INPUT || code === ErrorCode.GRAPHQL_PARSE_FAILED || code === ErrorCode.GRAPHQL_VALIDATION_FAILED) continue;
-            logger.error({ err: original ?? error, requestId: rc.contextValue.requestId, path: error.path }, 'unexpected error in a GraphQL request');
+            logger.error({ err: original ?? error, requestId: rc.contextValue.ctx.requestId, path: error.path }, 'unexpected error in a GraphQL request');
           }
         },
         async willSendResponse(rc) {
@@ -48,7 +48,7 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<GraphqlContext> {
           if (body.kind !== 'single') return;
           for (const error of body.singleResult.errors ?? []) {
             if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
-              (error.extensions as Record<string, unknown>).requestId = rc.contextValue.requestId;
+              (error.extensions as Record<string, unknown>).requestId = rc.contextValue.ctx.requestId;
             }
           }
         },

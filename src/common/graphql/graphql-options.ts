@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { AppConfig } from '../../config/app-config.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import { createErrorFormatter } from '../errors/error-formatter.js';
-import { requestIdOf, type GraphqlContext } from '../request/graphql-context.js';
+import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
 import { metricsPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 
 /**
@@ -44,6 +44,6 @@ export function graphqlOptions(config: AppConfig, metrics: MetricsService): Apol
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin()] as unknown as ApolloDriverConfig['plugins'],
     formatError: createErrorFormatter({ maskUnexpected: config.production }),
-    context: ({ req }: { req: Request }): GraphqlContext => ({ req, requestId: requestIdOf(req) }),
+    context: ({ req }: { req: Request }): GraphqlContext => ({ req, ctx: requestContextOf(req) }),
   };
 }

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
+import { isAdmin } from '../common/auth/principal.js';
+import { TransactionService } from '../common/database/transaction.service.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
+import { rowLoader } from '../common/loaders/row-loader.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import type { CreateApiKeyInput } from './dto/create-api-key.input.js';
+import { API_KEY_COLUMNS, ApiKey, type ApiKeyRow, type CreatedApiKey } from './models/api-key.model.js';
+
+/** API keys: ADMIN for any organisation; LIAISON_OFFICER and up for their own. Users only. */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+  ) {}
+
+  async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
+    const p = ctx.who;
+    if (!isAdmin(p)) {
+      if (organisationId && organisationId !== p.organisationId) throw new NotFoundError('API keys of organisation', organisationId);
+      organisationId = p.organisationId;
+    }
+    const rows: ApiKeyRow[] = await this.db.query(
+      `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
+      [organisationId ?? null],
+    );
+    return rows.map(ApiKey.fromRow);
+  }
+
+  /** For AuditEvent.actorApiKey: visible to ADMIN and the key's own organisation. */
+  async findVisible(ctx: RequestContext, id: string): Promise<ApiKey | null> {
+    const row = await rowLoader<ApiKeyRow>(ctx, this.db, 'apiKey', `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = ANY($1::uuid[])`).load(id);
+    if (!row || (!isAdmin(ctx.who) && row.organisation_id !== ctx.who.organisationId)) return null;
+    return ApiKey.fromRow(row);
+  }
+
+  async create(ctx: RequestContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const p = ctx.who;
+    const organisationId = input.organisationId ?? p.organisationId;
+    if (organisationId !== p.organisationId && !isAdmin(p)) throw new ForbiddenError("Only ADMIN may create keys for another organisation");
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw BadUserInputError.field('input.expiresAt', 'input.expiresAt must be in the future');
+    const secret = newApiKeySecret();
+    return this.tx.run(ctx, async (tx) => {
+      const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [organisationId]);
+      if (!org) throw new NotFoundError('Organisation', organisationId);
+      const [row] = await tx.query<ApiKeyRow>(
+        `INSERT INTO api_keys (organisation_id, name, prefix, key_hash, scopes, created_by_user_id, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`,
+        [organisationId, input.name, apiKeyDisplayPrefix(secret), sha256Hex(secret), [...new Set(input.scopes)], p.userId, input.expiresAt ?? null],
+      );
+      tx.audit({ action: 'apiKey.create', entityType: 'ApiKey', entityId: row.id, details: { name: row.name, scopes: row.scopes, organisationId, prefix: row.prefix } });
+      return { apiKey: ApiKey.fromRow(row), secret };
+    });
+  }
+
+  /** Effective on the next request: authentication looks the key up every time. */
+  async revoke(ctx: RequestContext, id: string): Promise<ApiKey> {
+    const p = ctx.who;
+    return this.tx.run(ctx, async (tx) => {
+      const [current] = await tx.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1 FOR UPDATE`, [id]);
+      if (!current || (!isAdmin(p) && current.organisation_id !== p.organisationId)) throw new NotFoundError('API key', id);
+      if (current.revoked_at) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The API key is already revoked');
+      const [row] = await tx.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`, [id]);
+      tx.audit({ action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, details: { name: row.name } });
+      return ApiKey.fromRow(row);
+    });
+  }
+}

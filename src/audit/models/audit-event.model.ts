@@ -1,0 +1,111 @@
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Paginated } from '../../common/pagination/connection.js';
+
+export interface AuditEventRow {
+  sequence: string;
+  id: string;
+  occurred_at: Date;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  actor_user_id: string | null;
+  actor_api_key_id: string | null;
+  actor_organisation_id: string | null;
+  details: string | null;
+  request_id: string | null;
+  client_address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+@ObjectType({ description: 'One recorded change. Written in the same transaction as the change; never updated or deleted.' })
+export class AuditEvent {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => Int, { description: 'Position in the hub-wide chain, 1, 2, 3...' })
+  sequence: number;
+
+  @Field()
+  occurredAt: Date;
+
+  @Field({ description: 'e.g. situationReport.submit, resourceLoan.accept.' })
+  action: string;
+
+  @Field()
+  entityType: string;
+
+  @Field(() => ID, { nullable: true })
+  entityId: string | null;
+
+  actorUserId: string | null;
+  actorApiKeyId: string | null;
+  actorOrganisationId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The change, as JSON text.' })
+  details: string | null;
+
+  @Field({ description: "SHA-256 over the previous event's hash and this event's content." })
+  hash: string;
+
+  static fromRow(r: AuditEventRow): AuditEvent {
+    return Object.assign(new AuditEvent(), {
+      id: r.id,
+      sequence: Number(r.sequence),
+      occurredAt: r.occurred_at,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      actorUserId: r.actor_user_id,
+      actorApiKeyId: r.actor_api_key_id,
+      actorOrganisationId: r.actor_organisation_id,
+      details: r.details,
+      hash: r.hash,
+    });
+  }
+}
+
+@ObjectType()
+export class AuditEventConnection extends Paginated(AuditEvent) {}
+
+@InputType()
+export class AuditEventFilter {
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  entityType?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  entityId?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  actorOrganisationId?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsDate()
+  since?: Date;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsDate()
+  until?: Date;
+}
+
+@ObjectType()
+export class AuditChainVerification {
+  @Field()
+  valid: boolean;
+
+  @Field(() => Int)
+  checkedEvents: number;
+
+  @Field(() => Int, { nullable: true, description: 'The first event whose hash does not match, when invalid.' })
+  firstInvalidSequence: number | null;
+}

@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ApiKeyStrategy } from './api-key.strategy.js';
+import { AuthResolver } from './auth.resolver.js';
+import { AuthService } from './auth.service.js';
+import { AuthenticationService } from './authentication.service.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { JwtTokenService } from './jwt-token.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import { PasswordService } from './password.service.js';
+import { PrincipalLookupService } from './principal-lookup.service.js';
+
+@Global()
+@Module({
+  imports: [PassportModule, JwtModule.register({})],
+  providers: [AuthResolver, AuthService, AuthenticationService, JwtStrategy, ApiKeyStrategy, JwtTokenService, LoginThrottleService, PasswordService, PrincipalLookupService],
+  exports: [AuthenticationService, PrincipalLookupService, PasswordService],
+})
+export class AuthModule {}

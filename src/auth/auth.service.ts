@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditChainWriter } from '../audit/audit-chain.writer.js';
+import type { Principal } from '../common/auth/principal.js';
+import { Role } from '../common/auth/roles.js';
+import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
+import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
+import { JwtTokenService } from './jwt-token.service.js';
+import { LoginThrottleService } from './login-throttle.service.js';
+import type { AuthPayload } from './models/auth-payload.model.js';
+import { PasswordService } from './password.service.js';
+import { newRefreshToken, sha256Hex } from './tokens.js';
+
+export const LOGIN_FAILED = 'Invalid email or password';
+
+interface LoginRow extends UserRow {
+  password_hash: string;
+  org_active: boolean;
+}
+
+/**
+ * Sessions: a short-lived JWT plus a single-use refresh token. Refresh tokens belong to a
+ * family (one per login); presenting a retired one revokes the whole family (RFC 9700 reuse
+ * detection), and so does logout.
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditChainWriter,
+    private readonly passwords: PasswordService,
+    private readonly jwt: JwtTokenService,
+    private readonly throttle: LoginThrottleService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async login(ctx: RequestContext, email: string, password: string): Promise<AuthPayload> {
+    await this.throttle.assertAllowed(email, ctx.clientAddress);
+    const [user] = (await this.db.query(
+      `SELECT u.${USER_COLUMNS.split(', ').join(', u.')}, u.password_hash, o.active AS org_active
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
+      [email.trim()],
+    )) as LoginRow[];
+    // An unknown email is verified against a dummy hash: same message, about the same time.
+    const ok = await this.passwords.verify(user?.password_hash ?? null, password);
+    if (!ok || !user.active || !user.org_active) {
+      await this.throttle.recordFailure(email, ctx.clientAddress);
+      await this.recordFailedLogin(ctx, email, user?.id ?? null);
+      throw new UnauthenticatedError(LOGIN_FAILED);
+    }
+    await this.throttle.recordSuccess(email);
+    ctx.principal = this.userPrincipal(user);
+    return this.tx.run(ctx, async (tx) => {
+      const familyId = randomUUID();
+      const refreshToken = await this.issueRefreshToken(tx, user.id, familyId);
+      tx.audit({ action: 'auth.login', entityType: 'User', entityId: user.id, details: { session: familyId } });
+      return this.payload(user, familyId, refreshToken);
+    });
+  }
+
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<AuthPayload> {
+    const outcome = await this.tx.run(ctx, async (tx) => {
+      const [token] = await tx.query(
+        `SELECT id, user_id, family_id, used_at, revoked_at, expires_at < now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`,
+        [sha256Hex(refreshToken)],
+      );
+      if (!token || token.expired) return { kind: 'invalid' as const };
+      if (token.used_at || token.revoked_at) return { kind: 'reuse' as const, familyId: token.family_id as string, userId: token.user_id as string };
+      const [user] = (await tx.query(
+        `SELECT u.${USER_COLUMNS.split(', ').join(', u.')} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active AND o.active`,
+        [token.user_id],
+      )) as UserRow[];
+      if (!user) return { kind: 'invalid' as const };
+      await tx.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [token.id]);
+      ctx.principal = this.userPrincipal(user, token.family_id);
+      const next = await this.issueRefreshToken(tx, user.id, token.family_id);
+      tx.audit({ action: 'auth.refresh', entityType: 'User', entityId: user.id, details: { session: token.family_id } });
+      return { kind: 'ok' as const, payload: await this.payload(user, token.family_id, next) };
+    });
+    if (outcome.kind === 'ok') return outcome.payload;
+    if (outcome.kind === 'reuse') {
+      // A retired token came back: someone holds a copy. End the whole session.
+      await this.tx.run(ctx, async (tx) => {
+        const revoked = await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id`, [outcome.familyId]);
+        if (revoked.length) {
+          tx.audit({ action: 'auth.refresh.reuseDetected', entityType: 'User', entityId: outcome.userId, details: { session: outcome.familyId } });
+        }
+      });
+    }
+    throw new UnauthenticatedError('The refresh token is invalid, used or expired');
+  }
+
+  async logout(ctx: RequestContext, refreshToken: string): Promise<boolean> {
+    return this.tx.run(ctx, async (tx) => {
+      const [token] = await tx.query(`SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1`, [sha256Hex(refreshToken)]);
+      if (!token) throw new UnauthenticatedError('The refresh token is invalid');
+      await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [token.family_id]);
+      tx.audit({ action: 'auth.logout', entityType: 'User', entityId: token.user_id, details: { session: token.family_id } });
+      return true;
+    });
+  }
+
+  /** Needs the current password; ends every other session of the user. */
+  async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<boolean> {
+    const p = ctx.who;
+    if (p.kind !== 'user' || !p.userId) throw new ForbiddenError('Only a user can change a password');
+    const [row] = await this.db.query(`SELECT password_hash FROM users WHERE id = $1`, [p.userId]);
+    if (!(await this.passwords.verify(row?.password_hash ?? null, currentPassword))) {
+      throw BadUserInputError.field('currentPassword', 'currentPassword is not the current password');
+    }
+    const hash = await this.passwords.hash(newPassword);
+    return this.tx.run(ctx, async (tx) => {
+      await tx.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [p.userId, hash]);
+      await tx.query(
+        `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2::uuid`,
+        [p.userId, p.sessionId ?? null],
+      );
+      tx.audit({ action: 'auth.changePassword', entityType: 'User', entityId: p.userId });
+      return true;
+    });
+  }
+
+  private userPrincipal(user: UserRow, sessionId: string | null = null): Principal {
+    return { kind: 'user', userId: user.id, apiKeyId: null, organisationId: user.organisation_id, role: user.role as Role, scopes: null, sessionId };
+  }
+
+  private async issueRefreshToken(tx: Tx, userId: string, familyId: string): Promise<string> {
+    const token = newRefreshToken();
+    await tx.query(
+      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [userId, familyId, sha256Hex(token), this.config.auth.refreshTtlSeconds],
+    );
+    return token;
+  }
+
+  private async payload(user: UserRow, familyId: string, refreshToken: string): Promise<AuthPayload> {
+    const { token, expiresAt } = await this.jwt.sign({ sub: user.id, org: user.organisation_id, role: user.role, sid: familyId });
+    return { accessToken: token, accessTokenExpiresAt: expiresAt, refreshToken, user: User.fromRow(user) };
+  }
+
+  /** Failed logins go on the audit trail for security review, in a transaction of their own. */
+  private async recordFailedLogin(ctx: RequestContext, email: string, userId: string | null): Promise<void> {
+    await this.db.transaction((m) =>
+      this.audit.append(m, ctx, [{ action: 'auth.login.failed', entityType: 'User', entityId: userId, details: { email: email.slice(0, 254) } }]),
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Principal } from '../common/auth/principal.js';
+import { AppConfig } from '../config/app-config.js';
+import { PrincipalLookupService } from './principal-lookup.service.js';
+import { JWT_ALGORITHM, JWT_ISSUER, type AccessTokenPayload } from './jwt-token.service.js';
+
+/** `Authorization: Bearer <access token>`. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly authn: PrincipalLookupService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: [JWT_ALGORITHM],
+      issuer: JWT_ISSUER,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(payload: AccessTokenPayload): Promise<Principal> {
+    return this.authn.principalForUser(payload.sub, payload.sid ?? null);
+  }
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../common/auth/principal.js';
+import { ApiScope, Role } from '../common/auth/roles.js';
+import { UnauthenticatedError } from '../common/errors/domain-errors.js';
+import { JwtTokenService } from './jwt-token.service.js';
+import { API_KEY_PREFIX, sha256Hex } from './tokens.js';
+
+export const INVALID_CREDENTIALS = 'The credentials are invalid or have expired';
+
+/**
+ * Turns verified credentials into a Principal, for the passport strategies (HTTP) and for
+ * WebSocket connections alike. An inactive user, an inactive organisation, an ended session,
+ * a revoked or expired key stops working on the next request.
+ */
+@Injectable()
+export class PrincipalLookupService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly jwt: JwtTokenService,
+  ) {}
+
+  /**
+   * The user behind an access token, if the user and the organisation are active and the
+   * session it was issued in has not been ended (logout, reuse detection, password change).
+   */
+  async principalForUser(userId: string, sessionId: string | null): Promise<Principal> {
+    const [row] = await this.db.query(
+      `SELECT u.id, u.role, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id
+        WHERE u.id = $1 AND u.active AND o.active
+          AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NOT NULL)`,
+      [userId, sessionId],
+    );
+    if (!row) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    return { kind: 'user', userId: row.id, apiKeyId: null, organisationId: row.organisation_id, role: row.role as Role, scopes: null, sessionId };
+  }
+
+  async principalForApiKey(secret: string): Promise<Principal> {
+    if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    // Touches last_used_at at most once a minute, in the same statement as the look-up.
+    const [row] = await this.db.query(
+      `WITH k AS (
+         SELECT k.id, k.organisation_id, k.scopes, k.last_used_at FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+          WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active
+       ), touched AS (
+         UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k)
+            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+       )
+       SELECT id, organisation_id, scopes FROM k`,
+      [sha256Hex(secret)],
+    );
+    if (!row) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    return { kind: 'apiKey', userId: null, apiKeyId: row.id, organisationId: row.organisation_id, role: Role.LIAISON_OFFICER, scopes: row.scopes as ApiScope[] };
+  }
+
+  async principalForBearer(token: string): Promise<Principal> {
+    const payload = await this.jwt.verify(token);
+    return this.principalForUser(payload.sub, payload.sid ?? null);
+  }
+}

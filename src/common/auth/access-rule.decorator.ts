@@ -1,0 +1,27 @@
+import { SetMetadata } from '@nestjs/common';
+import { ApiScope, Role } from './roles.js';
+
+export const ACCESS_RULE = 'hub:access-rule';
+
+export type AccessRule =
+  | { public: true }
+  | {
+      public?: false;
+      /** The lowest role that may call; an API key counts as LIAISON_OFFICER. */
+      role: Role;
+      /** The scope an API key needs; without one, any key of the role may call. */
+      scope?: ApiScope;
+      /** False for what API keys may never do (administration, API-key management). */
+      apiKeys?: boolean;
+    };
+
+/**
+ * Every resolver method and controller declares who may call it; the global guard refuses
+ * anything without a declaration. This is the role check at the edge: which records the
+ * caller may touch is checked in the services, through AccessService.
+ */
+export const Allow = (role: Role, opts: { scope?: ApiScope; apiKeys?: boolean } = {}) =>
+  SetMetadata(ACCESS_RULE, { role, ...opts } satisfies AccessRule);
+
+/** Callable without credentials (login, health). */
+export const Public = () => SetMetadata(ACCESS_RULE, { public: true } satisfies AccessRule);

@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditChainWriter, type AuditEventInput } from '../../audit/audit-chain.writer.js';
+import type { RequestContext } from '../request/request-context.js';
+import { rows } from './sql.js';
+
+/** One mutation's transaction: its manager, the audit events it records and what runs after commit. */
+export class Tx {
+  readonly events: AuditEventInput[] = [];
+  readonly afterCommit: (() => void | Promise<void>)[] = [];
+
+  constructor(readonly manager: EntityManager) {}
+
+  /** Records an audit event; it is written, chained, at the very end of the transaction. */
+  audit(event: AuditEventInput): void {
+    this.events.push(event);
+  }
+
+  /** Runs after a successful commit only (subscription events); never for a rolled-back change. */
+  onCommit(fn: () => void | Promise<void>): void {
+    this.afterCommit.push(fn);
+  }
+
+  /** The rows the statement returns, for SELECT, INSERT, UPDATE and DELETE alike. */
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]> {
+    return rows<T>(this.manager, sql, params);
+  }
+}
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
+const ATTEMPTS = 3;
+
+/**
+ * Every mutation runs in `run`: one transaction, its audit events appended to the chain just
+ * before commit (so the chain's lock is held as briefly as possible), retried on deadlock or
+ * serialization failure, and its after-commit work run only once the commit succeeded.
+ */
+@Injectable()
+export class TransactionService {
+  private readonly logger = new Logger(TransactionService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditChainWriter,
+  ) {}
+
+  async run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let tx: Tx | undefined;
+      try {
+        const result = await this.db.transaction(async (manager) => {
+          tx = new Tx(manager);
+          const value = await work(tx);
+          await this.audit.append(manager, ctx, tx.events);
+          return value;
+        });
+        for (const fn of tx!.afterCommit) {
+          try {
+            await fn();
+          } catch (e) {
+            this.logger.error({ err: e, requestId: ctx.requestId }, 'after-commit work failed');
+          }
+        }
+        return result;
+      } catch (e) {
+        const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+        if (attempt < ATTEMPTS && code && RETRYABLE.has(code)) continue;
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { OrganisationMembersResolver } from './organisation-members.resolver.js';
+import { UsersResolver } from './users.resolver.js';
+import { UsersService } from './users.service.js';
+
+@Module({ imports: [OrganisationsModule], providers: [UsersResolver, OrganisationMembersResolver, UsersService], exports: [UsersService] })
+export class UsersModule {}

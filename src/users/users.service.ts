@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PasswordService } from '../auth/password.service.js';
+import { isAdmin } from '../common/auth/principal.js';
+import { TransactionService } from '../common/database/transaction.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
+import { rowLoader } from '../common/loaders/row-loader.js';
+import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { isUniqueViolation } from '../organisations/organisations.service.js';
+import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
+import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly passwords: PasswordService,
+  ) {}
+
+  async me(ctx: RequestContext): Promise<User> {
+    const p = ctx.who;
+    if (p.kind !== 'user' || !p.userId) throw new ForbiddenError('`me` is a user session; an API key has no user');
+    const user = await this.findVisible(ctx, p.userId);
+    if (!user) throw new NotFoundError('User', p.userId);
+    return user;
+  }
+
+  /** A user is visible to ADMIN and to the users of the same organisation. */
+  async findVisible(ctx: RequestContext, id: string): Promise<User | null> {
+    const row = await this.loader(ctx).load(id);
+    if (!row) return null;
+    const p = ctx.who;
+    if (!isAdmin(p) && row.organisation_id !== p.organisationId) return null;
+    return User.fromRow(row);
+  }
+
+  private loader(ctx: RequestContext) {
+    return rowLoader<UserRow>(ctx, this.db, 'user', `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`);
+  }
+
+  /** Organisation.members: ADMIN, and the organisation's own users; NOT_FOUND for anyone else. */
+  async members(ctx: RequestContext, organisationId: string, args: ConnectionArgs): Promise<Connection<User>> {
+    const p = ctx.who;
+    if (!isAdmin(p) && (p.kind !== 'user' || p.organisationId !== organisationId)) throw new NotFoundError('Organisation members');
+    const cursor = decodeCursor(args.after, 2);
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM users WHERE organisation_id = $1`, [organisationId]);
+    const rows: (UserRow & { sort: string })[] = await this.db.query(
+      `SELECT ${USER_COLUMNS}, lower(display_name) AS sort FROM users
+        WHERE organisation_id = $1 AND ($2::text IS NULL OR (lower(display_name), id) > ($2, $3::uuid))
+        ORDER BY lower(display_name), id LIMIT $4`,
+      [organisationId, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
+    );
+    return toConnection(rows, args.first, total, (r) => [r.sort, r.id], User.fromRow);
+  }
+
+  async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await this.tx.run(ctx, async (tx) => {
+        const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [input.organisationId]);
+        if (!org) throw new NotFoundError('Organisation', input.organisationId);
+        const [row] = await tx.query<UserRow>(
+          `INSERT INTO users (organisation_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
+          [input.organisationId, input.email.trim(), input.displayName, input.role, passwordHash],
+        );
+        tx.audit({ action: 'user.create', entityType: 'User', entityId: row.id, details: { email: row.email, role: row.role, organisationId: row.organisation_id } });
+        return User.fromRow(row);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e, 'users_email_key')) throw new ConflictError(ConflictReason.DUPLICATE, 'A user with this email exists');
+      throw e;
+    }
+  }
+
+  /** Deactivating a user ends every session at once: refresh tokens and, through them, access tokens. */
+  async update(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
+    return this.tx.run(ctx, async (tx) => {
+      const [row] = await tx.query<UserRow>(
+        `UPDATE users SET display_name = COALESCE($2, display_name), role = COALESCE($3, role), active = COALESCE($4, active), updated_at = now()
+          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        [id, input.displayName ?? null, input.role ?? null, input.active ?? null],
+      );
+      if (!row) throw new NotFoundError('User', id);
+      if (input.active === false) {
+        await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      }
+      tx.audit({ action: 'user.update', entityType: 'User', entityId: id, details: { ...input } });
+      return User.fromRow(row);
+    });
+  }
+}
