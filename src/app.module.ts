@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { PrincipalLookupService } from './auth/principal-lookup.service.js';
 import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
 import { CommonModule } from './common/common.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
@@ -33,8 +34,9 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [AppConfig, MetricsService],
-          useFactory: (cfg: AppConfig, metrics: MetricsService) => graphqlOptions(cfg, metrics),
+          imports: [AuthModule],
+          inject: [AppConfig, MetricsService, PrincipalLookupService],
+          useFactory: (cfg: AppConfig, metrics: MetricsService, principals: PrincipalLookupService) => graphqlOptions(cfg, metrics, principals),
         }),
         CommonModule,
         AuthModule,

@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditChainWriter } from '../audit/audit-chain.writer.js';
+import { AccessService } from './access/access.service.js';
 import { TransactionService } from './database/transaction.service.js';
+import { EventBus } from './events/event-bus.service.js';
 
-/** What every feature module uses: transactions with their audit events. */
+/** What every feature module uses: transactions with their audit events, access checks, events. */
 @Global()
-@Module({ providers: [TransactionService, AuditChainWriter], exports: [TransactionService, AuditChainWriter] })
+@Module({
+  providers: [TransactionService, AuditChainWriter, AccessService, EventBus],
+  exports: [TransactionService, AuditChainWriter, AccessService, EventBus],
+})
 export class CommonModule {}

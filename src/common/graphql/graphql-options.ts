@@ -3,16 +3,18 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import type { AppConfig } from '../../config/app-config.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
+import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
 import { createErrorFormatter } from '../errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
 import { metricsPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
+import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 
 /**
  * The one GraphQL server configuration: code-first schema, the contract's error codes, the
  * limits of graphql-armor (depth, aliases, tokens, cost, directives), CSRF prevention, and no
  * GraphiQL, introspection or field suggestions in production.
  */
-export function graphqlOptions(config: AppConfig, metrics: MetricsService): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, metrics: MetricsService, principals: PrincipalLookupService): ApolloDriverConfig {
   const limits = config.graphql;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
@@ -44,6 +46,11 @@ export function graphqlOptions(config: AppConfig, metrics: MetricsService): Apol
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin()] as unknown as ApolloDriverConfig['plugins'],
     formatError: createErrorFormatter({ maskUnexpected: config.production }),
-    context: ({ req }: { req: Request }): GraphqlContext => ({ req, ctx: requestContextOf(req) }),
+    subscriptions: {
+      'graphql-ws': { path: '/graphql', onConnect: websocketOnConnect(principals) as never },
+    },
+    // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.
+    context: (arg: { req?: Request; extra?: WsExtra }): GraphqlContext =>
+      arg.req ? { req: arg.req, ctx: requestContextOf(arg.req) } : { ctx: websocketContext(arg as never) },
   };
 }

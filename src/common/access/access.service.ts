@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isAdmin, seesAllIncidents, type Principal } from '../auth/principal.js';
+import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
+import { ConflictReason } from '../errors/error-codes.js';
+import type { RequestContext } from '../request/request-context.js';
+
+export interface IncidentAccess {
+  id: string;
+  status: 'ACTIVE' | 'MONITORING' | 'CLOSED';
+  leadOrganisationId: string;
+  /** The caller's organisation takes part in the incident. */
+  participant: boolean;
+}
+
+export interface ReportVisibilityFacts {
+  organisationId: string;
+  visibility: 'ALL_PARTICIPANTS' | 'RESTRICTED';
+  recipientOrganisationIds: string[];
+}
+
+/**
+ * The record-level access rules of DESIGN.md in one place, for queries, mutations, field
+ * resolvers and subscriptions alike (the role check is the guard's). Whatever the caller may
+ * not see is NOT_FOUND, never FORBIDDEN.
+ */
+@Injectable()
+export class AccessService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The incident if the caller may see it (ADMIN, COORDINATOR: all; others: where their
+   * organisation takes part), else NOT_FOUND. `lock` takes a share lock on the incident row
+   * so that it cannot be closed while the caller's transaction adds to it.
+   */
+  async requireIncident(ctx: RequestContext, incidentId: string, m: EntityManager | DataSource = this.db, opts: { lock?: boolean } = {}): Promise<IncidentAccess> {
+    const p = ctx.who;
+    const [row] = await m.query(
+      `SELECT i.id, i.status, i.lead_organisation_id,
+              EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = i.id AND ip.organisation_id = $2) AS participant
+         FROM incidents i WHERE i.id = $1 ${opts.lock ? 'FOR SHARE OF i' : ''}`,
+      [incidentId, p.organisationId],
+    );
+    if (!row || (!seesAllIncidents(p) && !row.participant)) throw new NotFoundError('Incident', incidentId);
+    return { id: row.id, status: row.status, leadOrganisationId: row.lead_organisation_id, participant: row.participant };
+  }
+
+  /** As requireIncident, and CONFLICT (INCIDENT_CLOSED) when nothing may change in it any more. */
+  async requireOpenIncident(ctx: RequestContext, incidentId: string, m: EntityManager, opts: { lock?: boolean } = { lock: true }): Promise<IncidentAccess> {
+    const incident = await this.requireIncident(ctx, incidentId, m, opts);
+    if (incident.status === 'CLOSED') throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
+    return incident;
+  }
+
+  /** Of the given incidents, those the caller may see (one query, for lists and events). */
+  async visibleIncidentIds(principal: Principal, incidentIds: string[]): Promise<Set<string>> {
+    if (seesAllIncidents(principal)) return new Set(incidentIds);
+    const rows: { incident_id: string }[] = await this.db.query(
+      `SELECT incident_id FROM incident_participants WHERE organisation_id = $1 AND incident_id = ANY($2::uuid[])`,
+      [principal.organisationId, incidentIds],
+    );
+    return new Set(rows.map((r) => r.incident_id));
+  }
+
+  /**
+   * Whether a principal who sees the report's incident may read the report itself:
+   * ALL_PARTICIPANTS, or the own organisation wrote it or is a recipient; ADMIN reads all.
+   */
+  canReadReport(principal: Principal, report: ReportVisibilityFacts): boolean {
+    return (
+      isAdmin(principal) ||
+      report.visibility === 'ALL_PARTICIPANTS' ||
+      report.organisationId === principal.organisationId ||
+      report.recipientOrganisationIds.includes(principal.organisationId)
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { Redis } from 'ioredis';
+import { AppConfig } from '../../config/app-config.js';
+
+/**
+ * Subscription events. In one process an in-memory PubSub; with REDIS_URL a Redis pub/sub, so
+ * that an event committed on one replica reaches subscribers connected to any replica.
+ * Publish only after commit (Tx.onCommit), never for a change that may still roll back.
+ * Payloads cross Redis as JSON: keep them plain (ids, strings, numbers; dates as ISO strings).
+ */
+@Injectable()
+export class EventBus implements OnModuleDestroy {
+  private readonly logger = new Logger(EventBus.name);
+  readonly engine: PubSubEngine;
+  private readonly redis: Redis[] = [];
+
+  constructor(config: AppConfig) {
+    if (config.redisUrl) {
+      const options = { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false };
+      const publisher = new Redis(config.redisUrl, options);
+      const subscriber = new Redis(config.redisUrl, options);
+      for (const r of [publisher, subscriber]) r.on('error', (e) => this.logger.warn(`Redis: ${e.message}`));
+      this.redis.push(publisher, subscriber);
+      this.engine = new RedisPubSub({ publisher, subscriber });
+    } else {
+      this.engine = new PubSub();
+    }
+  }
+
+  get distributed(): boolean {
+    return this.redis.length > 0;
+  }
+
+  async publish<T extends object>(topic: string, payload: T): Promise<void> {
+    await this.engine.publish(topic, payload);
+  }
+
+  asyncIterator<T>(topics: string | string[]): AsyncIterableIterator<T> {
+    return this.engine.asyncIterableIterator<T>(topics) as AsyncIterableIterator<T>;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(this.redis.map((r) => r.quit().catch(() => r.disconnect())));
+  }
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'graphql-ws';
+import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
+import type { Principal } from '../auth/principal.js';
+import { RequestContext } from '../request/request-context.js';
+
+export interface WsExtra {
+  request: IncomingMessage;
+  principal?: Principal;
+}
+
+/**
+ * graphql-ws `onConnect`: the connection_init payload carries `{ authorization: "Bearer …" }`
+ * or `{ apiKey: "shk_…" }`. Without valid credentials the socket is refused (graphql-ws closes
+ * it with 4403 Forbidden).
+ */
+export function websocketOnConnect(principals: PrincipalLookupService) {
+  return async (c: Context<Record<string, unknown> | undefined, WsExtra>): Promise<boolean> => {
+    const params = c.connectionParams ?? {};
+    const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
+    const apiKey = typeof params.apiKey === 'string' ? params.apiKey : undefined;
+    try {
+      if (authorization?.startsWith('Bearer ')) c.extra.principal = await principals.principalForBearer(authorization.slice(7));
+      else if (apiKey) c.extra.principal = await principals.principalForApiKey(apiKey);
+      else return false;
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** Each subscription operation gets a request context of its own, for the connection's principal. */
+export function websocketContext(c: Context<Record<string, unknown> | undefined, WsExtra>): RequestContext {
+  const ctx = new RequestContext(`ws-${Math.random().toString(36).slice(2, 10)}`, c.extra.request.socket.remoteAddress ?? null);
+  ctx.principal = c.extra.principal;
+  return ctx;
+}
