@@ -6,7 +6,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuthenticationService } from './auth/authentication.service.js';
 import { PrincipalLookupService } from './auth/principal-lookup.service.js';
+import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
 import { CommonModule } from './common/common.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
@@ -34,9 +36,10 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AuthModule],
-          inject: [AppConfig, MetricsService, PrincipalLookupService],
-          useFactory: (cfg: AppConfig, metrics: MetricsService, principals: PrincipalLookupService) => graphqlOptions(cfg, metrics, principals),
+          imports: [AuthModule, CommonModule],
+          inject: [AppConfig, MetricsService, PrincipalLookupService, AuthenticationService, IdempotencyService],
+          useFactory: (cfg: AppConfig, metrics: MetricsService, principals: PrincipalLookupService, authn: AuthenticationService, idempotency: IdempotencyService) =>
+            graphqlOptions(cfg, { metrics, principals, authn, idempotency }),
         }),
         CommonModule,
         AuthModule,

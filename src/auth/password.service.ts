@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 /** OWASP's argon2id parameters: 19 MiB of memory, 2 iterations, parallelism 1. */
-const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const MIN_PASSWORD_LENGTH = 12;
+
+/** For start-up and seeding, outside dependency injection. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
 
 @Injectable()
 export class PasswordService {
@@ -11,7 +16,7 @@ export class PasswordService {
   private readonly dummyHash = hash('not-a-real-password-but-the-same-work', ARGON2_OPTIONS);
 
   hash(password: string): Promise<string> {
-    return hash(password, ARGON2_OPTIONS);
+    return hashPassword(password);
   }
 
   async verify(passwordHash: string | null, password: string): Promise<boolean> {

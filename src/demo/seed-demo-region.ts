@@ -1,12 +1,13 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { DEMO_PASSWORD, DEMO_USERS, loadDemoUsers } from './demo-users.js';
 import { DEMO_HOLDINGS_BY_KIND, DEMO_INCIDENT, DEMO_ORGANISATIONS, DEMO_RESOURCE_TYPES } from './demo-region.data.js';
 
-/** The demo logins printed at start and listed in the README (users arrive with identity). */
-export const DEMO_LOGINS: { password: string; users: { email: string; role: string; organisation: string }[] } = {
-  password: '',
-  users: [],
+/** The demo logins printed at start and listed in the README. */
+export const DEMO_LOGINS = {
+  password: DEMO_PASSWORD,
+  users: DEMO_USERS.map((u) => ({ email: u.email, role: u.role, organisation: u.organisation })),
 };
 
 /** 08-465 004 00–99: reserved by PTS for fiction. */
@@ -83,6 +84,7 @@ export async function loadDemoRegion(m: EntityManager): Promise<boolean> {
      ON CONFLICT DO NOTHING`,
     [inc.reference, inc.lead, inc.participants],
   );
+  await loadDemoUsers(m);
   return !present;
 }
 

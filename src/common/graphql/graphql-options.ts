@@ -3,7 +3,10 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import type { AppConfig } from '../../config/app-config.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
+import type { AuthenticationService } from '../../auth/authentication.service.js';
 import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
+import { idempotencyPlugin } from '../idempotency/idempotency.plugin.js';
+import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { createErrorFormatter } from '../errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
 import { metricsPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
@@ -14,7 +17,14 @@ import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-
  * limits of graphql-armor (depth, aliases, tokens, cost, directives), CSRF prevention, and no
  * GraphiQL, introspection or field suggestions in production.
  */
-export function graphqlOptions(config: AppConfig, metrics: MetricsService, principals: PrincipalLookupService): ApolloDriverConfig {
+export interface GraphqlDeps {
+  metrics: MetricsService;
+  principals: PrincipalLookupService;
+  authn: AuthenticationService;
+  idempotency: IdempotencyService;
+}
+
+export function graphqlOptions(config: AppConfig, { metrics, principals, authn, idempotency }: GraphqlDeps): ApolloDriverConfig {
   const limits = config.graphql;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
@@ -44,7 +54,7 @@ export function graphqlOptions(config: AppConfig, metrics: MetricsService, princ
     validationRules: protection.validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
-    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin()] as unknown as ApolloDriverConfig['plugins'],
+    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
     formatError: createErrorFormatter({ maskUnexpected: config.production }),
     subscriptions: {
       'graphql-ws': { path: '/graphql', onConnect: websocketOnConnect(principals) as never },
