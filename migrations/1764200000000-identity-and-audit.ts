@@ -68,7 +68,8 @@ export class IdentityAndAudit1764200000000 implements MigrationInterface {
         principal varchar(80) NOT NULL,
         key varchar(200) NOT NULL,
         request_hash char(64) NOT NULL,
-        response jsonb,
+        -- The first response exactly as it was sent (text, not jsonb, which would reorder its keys).
+        response text,
         created_at timestamptz NOT NULL DEFAULT now(),
         completed_at timestamptz,
         PRIMARY KEY (principal, key)

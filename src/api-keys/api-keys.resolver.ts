@@ -36,6 +36,7 @@ export class ApiKeysResolver {
   }
 
   @ResolveField(() => Organisation)
+  @Allow(Role.VIEWER)
   organisation(@Ctx() ctx: RequestContext, @Parent() key: ApiKey) {
     return this.organisations.require(ctx, key.organisationId);
   }

@@ -4,14 +4,13 @@ import { ApiKey } from '../api-keys/models/api-key.model.js';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { Role } from '../common/auth/roles.js';
-import { ConnectionArgs } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { Organisation } from '../organisations/models/organisation.model.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { User } from '../users/models/user.model.js';
 import { UsersService } from '../users/users.service.js';
 import { AuditService } from './audit.service.js';
-import { AuditChainVerification, AuditEvent, AuditEventConnection, AuditEventFilter } from './models/audit-event.model.js';
+import { AuditChainVerification, AuditEvent, AuditEventConnection, AuditEventsArgs } from './models/audit-event.model.js';
 
 @Resolver(() => AuditEvent)
 export class AuditResolver {
@@ -24,8 +23,8 @@ export class AuditResolver {
 
   @Query(() => AuditEventConnection, { description: 'ADMIN: every event; others: the events of their own organisation. Oldest first.' })
   @Allow(Role.VIEWER, { apiKeys: false })
-  auditEvents(@Ctx() ctx: RequestContext, @Args() args: ConnectionArgs, @Args('filter', { nullable: true }) filter?: AuditEventFilter) {
-    return this.audit.list(ctx, filter, args);
+  auditEvents(@Ctx() ctx: RequestContext, @Args() args: AuditEventsArgs) {
+    return this.audit.list(ctx, args.filter, args);
   }
 
   @Query(() => AuditChainVerification, { description: 'ADMIN only: recomputes the hash chain.' })
@@ -35,16 +34,19 @@ export class AuditResolver {
   }
 
   @ResolveField(() => User, { nullable: true })
+  @Allow(Role.VIEWER)
   actorUser(@Ctx() ctx: RequestContext, @Parent() e: AuditEvent) {
     return e.actorUserId ? this.users.findVisible(ctx, e.actorUserId) : null;
   }
 
   @ResolveField(() => ApiKey, { nullable: true })
+  @Allow(Role.VIEWER)
   actorApiKey(@Ctx() ctx: RequestContext, @Parent() e: AuditEvent) {
     return e.actorApiKeyId ? this.keys.findVisible(ctx, e.actorApiKeyId) : null;
   }
 
   @ResolveField(() => Organisation, { nullable: true })
+  @Allow(Role.VIEWER)
   actorOrganisation(@Ctx() ctx: RequestContext, @Parent() e: AuditEvent) {
     return e.actorOrganisationId ? this.organisations.findById(ctx, e.actorOrganisationId) : null;
   }

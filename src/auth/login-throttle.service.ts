@@ -2,12 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RateLimitedError } from '../common/errors/domain-errors.js';
+import { AppConfig } from '../config/app-config.js';
 
-const WINDOW_SECONDS = 15 * 60;
-const LOCK_SECONDS = 15 * 60;
-/** Failures within the window before the account, or the client address, is locked. */
-export const MAX_ACCOUNT_FAILURES = 5;
-export const MAX_ADDRESS_FAILURES = 20;
 
 /**
  * Login throttling in the database, so that every replica sees the same counts: repeated
@@ -15,11 +11,15 @@ export const MAX_ADDRESS_FAILURES = 20;
  */
 @Injectable()
 export class LoginThrottleService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   private keys(email: string, address: string | null): { key: string; max: number }[] {
-    const keys = [{ key: `account:${email.trim().toLowerCase()}`, max: MAX_ACCOUNT_FAILURES }];
-    if (address) keys.push({ key: `address:${address}`, max: MAX_ADDRESS_FAILURES });
+    const { maxAccountFailures, maxAddressFailures } = this.config.auth;
+    const keys = [{ key: `account:${email.trim().toLowerCase()}`, max: maxAccountFailures }];
+    if (address) keys.push({ key: `address:${address}`, max: maxAddressFailures });
     return keys;
   }
 
@@ -40,7 +40,7 @@ export class LoginThrottleService {
            window_started_at = CASE WHEN t.window_started_at < now() - make_interval(secs => $2) THEN now() ELSE t.window_started_at END,
            locked_until = CASE WHEN t.window_started_at >= now() - make_interval(secs => $2) AND t.failures + 1 >= $3
                                THEN now() + make_interval(secs => $4) ELSE t.locked_until END`,
-        [key, WINDOW_SECONDS, max, LOCK_SECONDS],
+        [key, this.config.auth.lockSeconds, max, this.config.auth.lockSeconds],
       );
     }
   }

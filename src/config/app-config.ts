@@ -29,6 +29,10 @@ export class AppConfig {
     refreshTtlSeconds: number;
     adminEmail?: string;
     adminPassword?: string;
+    /** Failed logins within the lock period before an account or a client address is locked. */
+    maxAccountFailures: number;
+    maxAddressFailures: number;
+    lockSeconds: number;
   };
   readonly redisUrl?: string;
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
@@ -64,6 +68,9 @@ export class AppConfig {
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       adminEmail: e.HUB_ADMIN_EMAIL,
       adminPassword: e.HUB_ADMIN_PASSWORD,
+      maxAccountFailures: e.LOGIN_MAX_ACCOUNT_FAILURES,
+      maxAddressFailures: e.LOGIN_MAX_ADDRESS_FAILURES,
+      lockSeconds: e.LOGIN_LOCK_SECONDS,
     };
     this.redisUrl = e.REDIS_URL;
     this.graphql = {

@@ -79,6 +79,15 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(3600) @Max(90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  LOGIN_MAX_ACCOUNT_FAILURES = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  LOGIN_MAX_ADDRESS_FAILURES = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  LOGIN_LOCK_SECONDS = 900;
+
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
   HUB_ADMIN_EMAIL?: string;
 

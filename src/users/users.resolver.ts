@@ -36,6 +36,7 @@ export class UsersResolver {
   }
 
   @ResolveField(() => Organisation)
+  @Allow(Role.VIEWER)
   organisation(@Ctx() ctx: RequestContext, @Parent() user: User) {
     return this.organisations.require(ctx, user.organisationId);
   }

@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Paginated } from '../../common/pagination/connection.js';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsDate, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { ConnectionArgs, Paginated } from '../../common/pagination/connection.js';
 
 export interface AuditEventRow {
   sequence: string;
@@ -108,4 +109,13 @@ export class AuditChainVerification {
 
   @Field(() => Int, { nullable: true, description: 'The first event whose hash does not match, when invalid.' })
   firstInvalidSequence: number | null;
+}
+
+@ArgsType()
+export class AuditEventsArgs extends ConnectionArgs {
+  @Field(() => AuditEventFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuditEventFilter)
+  filter?: AuditEventFilter;
 }

@@ -72,7 +72,7 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
       );
       if (!row) continue; // swept between the two statements: claim again
       if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
-      if (row.response) return { kind: 'replay', response: row.response };
+      if (row.response) return { kind: 'replay', response: JSON.parse(row.response) as FormattedExecutionResult };
       if (row.stale) {
         const [, taken] = await this.db.query(
           `UPDATE idempotency_keys SET created_at = now() WHERE principal = $1 AND key = $2 AND completed_at IS NULL

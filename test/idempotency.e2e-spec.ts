@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { uniqueTag, userSession } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const CREATE = `mutation ($code: String!) { createOrganisation(input: { name: "Idempotent", code: $code, kind: OTHER }) { id code } }`;
+let hub: TestApp;
+let admin: Awaited<ReturnType<typeof userSession>>;
+beforeAll(async () => {
+  hub = await startTestApp();
+  admin = await userSession(hub, 'ADMIN');
+});
+afterAll(() => hub.close());
+
+async function post(body: unknown, headers: Record<string, string>) {
+  const res = await fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, replayed: res.headers.get('idempotency-replayed'), text: await res.text() };
+}
+
+describe('Idempotency-Key', () => {
+  it('50 concurrent identical mutations with one key: one effect, identical responses', async () => {
+    const code = `ID-${uniqueTag()}`;
+    const headers = { ...admin.headers, 'idempotency-key': `create-${code}` };
+    const results = await Promise.all(Array.from({ length: 50 }, () => post({ query: CREATE, variables: { code } }, headers)));
+    expect(new Set(results.map((r) => r.text)).size).toBe(1);
+    expect(JSON.parse(results[0].text).data.createOrganisation.code).toBe(code);
+    expect((await hub.db.query(`SELECT id FROM organisations WHERE code = $1`, [code])).length).toBe(1);
+    expect((await hub.db.query(`SELECT 1 FROM audit_events WHERE action = 'organisation.create' AND details LIKE $1`, [`%${code}%`])).length).toBe(1);
+    const retry = await post({ query: CREATE, variables: { code } }, headers);
+    expect(retry.replayed).toBe('true');
+    expect(retry.text).toBe(results[0].text);
+  });
+
+  it('the same key with a different request is CONFLICT IDEMPOTENCY_KEY_REUSED and changes nothing', async () => {
+    const headers = { ...admin.headers, 'idempotency-key': `reuse-${uniqueTag()}` };
+    const first = `ID-${uniqueTag()}`;
+    const second = `ID-${uniqueTag()}`;
+    expect(JSON.parse((await post({ query: CREATE, variables: { code: first } }, headers)).text).data.createOrganisation.code).toBe(first);
+    const reused = JSON.parse((await post({ query: CREATE, variables: { code: second } }, headers)).text);
+    expect(reused.errors[0].extensions).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await hub.db.query(`SELECT id FROM organisations WHERE code = $1`, [second])).length).toBe(0);
+  });
+
+  it('keys belong to a principal: another caller with the same key is not answered from the first one', async () => {
+    const key = `shared-${uniqueTag()}`;
+    const otherAdmin = await userSession(hub, 'ADMIN');
+    const a = `ID-${uniqueTag()}`;
+    const b = `ID-${uniqueTag()}`;
+    await post({ query: CREATE, variables: { code: a } }, { ...admin.headers, 'idempotency-key': key });
+    const other = JSON.parse((await post({ query: CREATE, variables: { code: b } }, { ...otherAdmin.headers, 'idempotency-key': key })).text);
+    expect(other.data.createOrganisation.code).toBe(b);
+  });
+
+  it('a retry of a failed mutation gets the same error back, and queries ignore the header', async () => {
+    const code = `ID-${uniqueTag()}`;
+    await post({ query: CREATE, variables: { code } }, admin.headers);
+    const headers = { ...admin.headers, 'idempotency-key': `dup-${code}` };
+    const failed = await post({ query: CREATE, variables: { code } }, headers);
+    expect(JSON.parse(failed.text).errors[0].extensions.code).toBe('CONFLICT');
+    expect((await post({ query: CREATE, variables: { code } }, headers)).text).toBe(failed.text);
+    const q = await post({ query: `{ me { id } }` }, headers);
+    expect(JSON.parse(q.text).data.me.id).toBe(admin.id);
+    const bad = await post({ query: CREATE, variables: { code: `ID-${uniqueTag()}` } }, { ...admin.headers, 'idempotency-key': 'has spaces' });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
