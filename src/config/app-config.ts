@@ -35,6 +35,8 @@ export class AppConfig {
     lockSeconds: number;
   };
   readonly redisUrl?: string;
+  /** Requests per minute per principal (per client address when anonymous), over all operations. */
+  readonly rateLimit: { perMinute: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
   constructor(e: Environment, devJwtSecret: string) {
@@ -73,6 +75,7 @@ export class AppConfig {
       lockSeconds: e.LOGIN_LOCK_SECONDS,
     };
     this.redisUrl = e.REDIS_URL;
+    this.rateLimit = { perMinute: e.RATE_LIMIT_PER_MINUTE };
     this.graphql = {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

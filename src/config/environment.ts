@@ -96,6 +96,9 @@ export class Environment {
   @MinLength(12, { message: 'must be at least 12 characters' })
   HUB_ADMIN_PASSWORD?: string;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  RATE_LIMIT_PER_MINUTE = 600;
+
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 

@@ -1,0 +1,45 @@
+import { type CanActivate, type ExecutionContext, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { AppConfig } from '../../config/app-config.js';
+import { principalKey } from '../auth/principal.js';
+import { RateLimitedError } from '../errors/domain-errors.js';
+import type { GraphqlContext } from '../request/graphql-context.js';
+import { requestContextOf } from '../request/graphql-context.js';
+import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit.store.js';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Rate limiting per principal over all operations (per client address for anonymous calls),
+ * counted once per HTTP request however many root fields it has, in Redis when REDIS_URL is
+ * set so that replicas share the limit. Runs after HubAuthGuard, so the principal is known.
+ *
+ * Written here rather than taken from @nestjs/throttler: that package is CommonJS requiring
+ * NestJS 12's ESM-only packages, which Jest cannot load on Node 20.
+ */
+@Injectable()
+export class PrincipalThrottlerGuard implements CanActivate, OnModuleDestroy {
+  private readonly store: RateLimitStore;
+
+  constructor(private readonly config: AppConfig) {
+    this.store = config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new MemoryRateLimitStore();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req: (Request & { hubThrottled?: boolean }) | undefined =
+      context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>().req : context.switchToHttp().getRequest<Request>();
+    // Subscriptions over WebSocket have no HTTP request to count; each request counts once.
+    if (!req || req.hubThrottled) return true;
+    req.hubThrottled = true;
+    const principal = requestContextOf(req).principal;
+    const key = principal ? principalKey(principal) : `address:${req.ip ?? req.socket?.remoteAddress ?? 'unknown'}`;
+    const record = await this.store.hit(key, WINDOW_MS, this.config.rateLimit.perMinute);
+    if (record.blocked) throw new RateLimitedError(Math.max(1, Math.ceil(record.retryAfterMs / 1000)));
+    return true;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.store.close();
+  }
+}
