@@ -10,7 +10,9 @@ import { AuthenticationService } from './auth/authentication.service.js';
 import { PrincipalLookupService } from './auth/principal-lookup.service.js';
 import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
+import { PrincipalThrottlerGuard } from './common/rate-limit/principal-throttler.guard.js';
 import { CommonModule } from './common/common.module.js';
+import { CommunicationLinksModule } from './communication-links/communication-links.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
 import { graphqlOptions } from './common/graphql/graphql-options.js';
 import { LoggingModule } from './common/logging/logging.module.js';
@@ -18,9 +20,11 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { ResourcesModule } from './resources/resources.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -48,10 +52,15 @@ export class AppModule {
         UsersModule,
         ApiKeysModule,
         AuditModule,
+        IncidentsModule,
+        CommunicationLinksModule,
+        ResourcesModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },
         { provide: APP_GUARD, useClass: HubAuthGuard },
+        // After authentication: it counts per principal.
+        { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
       ],
     };
   }

@@ -97,7 +97,7 @@ export const DEMO_HOLDINGS_BY_KIND: Record<string, [string, number][]> = {
 };
 
 export const DEMO_INCIDENT = {
-  reference: '2026-0001',
+  reference: 'DEMO-0001',
   title: 'Storm och strömavbrott i Roslagen',
   description:
     'Stormen har fällt träd över ledningar i Norrtälje, Österåker och Vallentuna. Omkring 18 000 hushåll är utan el, ' +

@@ -1,7 +1,10 @@
 import { DataSource, type EntityManager } from 'typeorm';
+import { loadDemoCommunicationLinks } from '../communication-links/demo-communication-links.js';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoUsers } from './demo-users.js';
+import { loadDemoSituationReports } from './demo-situation-reports.js';
+import { loadDemoResources } from './demo-resources.js';
 import { DEMO_HOLDINGS_BY_KIND, DEMO_INCIDENT, DEMO_ORGANISATIONS, DEMO_RESOURCE_TYPES } from './demo-region.data.js';
 
 /** The demo logins printed at start and listed in the README. */
@@ -74,10 +77,6 @@ export async function loadDemoRegion(m: EntityManager): Promise<boolean> {
     [inc.reference, inc.title, inc.description, inc.category, inc.lat, inc.lng, inc.locationName, inc.lead],
   );
   await m.query(
-    `INSERT INTO incident_reference_counters (year, last_number) VALUES (2026, 1)
-     ON CONFLICT (year) DO UPDATE SET last_number = GREATEST(incident_reference_counters.last_number, 1)`,
-  );
-  await m.query(
     `INSERT INTO incident_participants (incident_id, organisation_id, lead, joined_at)
      SELECT i.id, o.id, o.code = $2, i.started_at FROM incidents i JOIN organisations o ON o.code = ANY($3::text[])
       WHERE i.reference = $1
@@ -85,6 +84,9 @@ export async function loadDemoRegion(m: EntityManager): Promise<boolean> {
     [inc.reference, inc.lead, inc.participants],
   );
   await loadDemoUsers(m);
+  await loadDemoSituationReports(m);
+  await loadDemoResources(m);
+  await loadDemoCommunicationLinks(m, DEMO_INCIDENT.reference, DEMO_INCIDENT.participants);
   return !present;
 }
 

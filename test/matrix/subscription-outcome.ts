@@ -19,7 +19,12 @@ export async function subscriptionOutcome(hub: TestApp, call: MatrixCall, header
       client.subscribe(
         { query: call.query, variables: call.variables },
         {
-          next: () => undefined,
+          // graphql-ws delivers an error raised while subscribing as a result with errors.
+          next: (result: { errors?: readonly { extensions?: { code?: unknown } }[] }) => {
+            if (!result.errors?.length) return;
+            clearTimeout(timer);
+            resolve(String(result.errors[0].extensions?.code ?? 'ERROR'));
+          },
           error: (err: unknown) => {
             clearTimeout(timer);
             if (Array.isArray(err)) return resolve((err[0] as { extensions?: { code?: string } })?.extensions?.code ?? 'ERROR');

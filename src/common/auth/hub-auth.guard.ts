@@ -25,7 +25,9 @@ export class HubAuthGuard implements CanActivate {
     if (!rule) throw new ForbiddenError('This operation declares no access rule and is refused');
 
     const gql = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>() : undefined;
-    const req = gql ? gql.req : context.switchToHttp().getRequest<Request>();
+    // Over graphql-ws, Nest's Apollo driver puts the graphql-ws context where `req` would be:
+    // only an object with headers is an HTTP request.
+    const req = gql ? (gql.req?.headers ? gql.req : undefined) : context.switchToHttp().getRequest<Request>();
     // Public operations (login, refresh) do not depend on who is asking: stale credentials
     // sent along are no reason to refuse them.
     if (rule.public) {

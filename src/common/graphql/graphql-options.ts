@@ -1,6 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import type { AppConfig } from '../../config/app-config.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import type { AuthenticationService } from '../../auth/authentication.service.js';
@@ -38,6 +39,17 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     blockFieldSuggestion: { enabled: config.production },
   });
   const protection = armor.protect();
+  const formatError = createErrorFormatter({ maskUnexpected: config.production });
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  const graphqlWs = {
+    path: '/graphql',
+    onConnect: websocketOnConnect(principals) as never,
+    // graphql-ws does not go through Apollo's formatError: the same formatter gives
+    // subscription errors (at subscribe time and per event) their contract codes.
+    onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => formatAll(errors),
+    onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+      result.errors?.length ? { ...result, errors: formatAll(result.errors) } : undefined,
+  };
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -55,10 +67,8 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
-    formatError: createErrorFormatter({ maskUnexpected: config.production }),
-    subscriptions: {
-      'graphql-ws': { path: '/graphql', onConnect: websocketOnConnect(principals) as never },
-    },
+    formatError,
+    subscriptions: { 'graphql-ws': graphqlWs },
     // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.
     context: (arg: { req?: Request; extra?: WsExtra }): GraphqlContext =>
       arg.req ? { req: arg.req, ctx: requestContextOf(arg.req) } : { ctx: websocketContext(arg as never) },

@@ -29,8 +29,10 @@ export class PrincipalThrottlerGuard implements CanActivate, OnModuleDestroy {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req: (Request & { hubThrottled?: boolean }) | undefined =
       context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>().req : context.switchToHttp().getRequest<Request>();
-    // Subscriptions over WebSocket have no HTTP request to count; each request counts once.
-    if (!req || req.hubThrottled) return true;
+    // Subscriptions over WebSocket have no HTTP request to count (the driver puts the
+    // graphql-ws context where `req` would be: only an object with headers is a request);
+    // each HTTP request counts once.
+    if (!req?.headers || req.hubThrottled) return true;
     req.hubThrottled = true;
     const principal = requestContextOf(req).principal;
     const key = principal ? principalKey(principal) : `address:${req.ip ?? req.socket?.remoteAddress ?? 'unknown'}`;

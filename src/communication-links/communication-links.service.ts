@@ -1,0 +1,396 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../common/access/access.service.js';
+import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
+import { ApiScope, Role } from '../common/auth/roles.js';
+import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
+import { EventBus } from '../common/events/event-bus.service.js';
+import { rowLoader } from '../common/loaders/row-loader.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { Incident, INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
+import { isUniqueViolation } from '../organisations/organisations.service.js';
+import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
+import { filterMapAsyncIterator } from './filtered-events.js';
+import { CommunicationLinkStatus, LinkParticipantStatus } from './models/communication-link-enums.js';
+import {
+  CommunicationLink,
+  CommunicationLinkParticipant,
+  LINK_COLUMNS,
+  PARTICIPANT_COLUMNS,
+  type CommunicationLinkRow,
+  type LinkParticipantRow,
+} from './models/communication-link.model.js';
+
+export const LINK_CHANGED_TOPIC = 'communicationLinkChanged';
+
+/** What crosses the event bus (as JSON through Redis): the link row, dates as ISO strings. */
+export interface LinkChangedEvent {
+  link: CommunicationLinkRow;
+}
+
+const DUPLICATE_INDEX = 'communication_links_open_channel_address';
+const ALL_STATUSES = [CommunicationLinkStatus.PROPOSED, CommunicationLinkStatus.ACTIVE, CommunicationLinkStatus.CLOSED];
+
+/**
+ * Communication links (samband): proposed by a participant of an incident, answered by the
+ * organisations it invites, closed by the initiator or a coordinator. A link is visible to
+ * whoever sees its incident (AccessService); what the caller may not see is NOT_FOUND.
+ */
+@Injectable()
+export class CommunicationLinksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly access: AccessService,
+    private readonly events: EventBus,
+  ) {}
+
+  // ------------------------------------------------------------------ reading
+
+  /** `communicationLink(id)`: NOT_FOUND alike for an unknown link and one in an incident the caller may not see. */
+  async findVisible(ctx: RequestContext, id: string): Promise<CommunicationLink> {
+    const row = await this.linkLoader(ctx).load(id);
+    if (!row) throw new NotFoundError('Communication link', id);
+    await this.access.requireIncident(ctx, row.incident_id).catch((e: unknown) => {
+      throw e instanceof NotFoundError ? new NotFoundError('Communication link', id) : e;
+    });
+    return CommunicationLink.fromRow(row);
+  }
+
+  /**
+   * `Incident.communicationLinks` and the picture's active links, oldest first. The parent
+   * incident was reached through a visibility check; an API key also needs LINKS_READ (the
+   * guard does not run on field resolvers). Batched: one query for all incidents of a request.
+   */
+  async forIncident(ctx: RequestContext, incidentId: string, statuses?: CommunicationLinkStatus[]): Promise<CommunicationLink[]> {
+    requireLinksRead(ctx.who);
+    const wanted = statuses?.length ? [...new Set(statuses)].sort() : ALL_STATUSES;
+    const rows = await this.byIncidentLoader(ctx).load(`${incidentId}|${wanted.join(',')}`);
+    return rows.map(CommunicationLink.fromRow);
+  }
+
+  /** `CommunicationLink.participants`: the initiator first, then by name; batched per request. */
+  async participants(ctx: RequestContext, linkId: string): Promise<CommunicationLinkParticipant[]> {
+    const loader = ctx.loader(
+      'communicationLinks.participants',
+      () =>
+        new DataLoader<string, LinkParticipantRow[]>(async (ids) => {
+          const rows: LinkParticipantRow[] = await this.db.query(
+            `SELECT ${PARTICIPANT_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
+               FROM communication_link_participants p
+               JOIN communication_links l ON l.id = p.link_id
+               JOIN organisations o ON o.id = p.organisation_id
+              WHERE p.link_id = ANY($1::uuid[])
+              ORDER BY (p.organisation_id = l.initiating_organisation_id) DESC, lower(o.name), o.id`,
+            [ids as string[]],
+          );
+          return ids.map((id) => rows.filter((r) => r.link_id === id));
+        }),
+    );
+    return (await loader.load(linkId)).map(CommunicationLinkParticipant.fromRow);
+  }
+
+  /** `CommunicationLink.incident`: the link was reached through a visible incident. */
+  async incidentOf(ctx: RequestContext, incidentId: string): Promise<Incident> {
+    const row = await rowLoader<IncidentRow>(ctx, this.db, 'communicationLinks.incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`).load(incidentId);
+    if (!row) throw new NotFoundError('Incident', incidentId);
+    return Incident.fromRow(row);
+  }
+
+  private linkLoader(ctx: RequestContext) {
+    return rowLoader<CommunicationLinkRow>(ctx, this.db, 'communicationLinks.link', `SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = ANY($1::uuid[])`);
+  }
+
+  private byIncidentLoader(ctx: RequestContext) {
+    return ctx.loader(
+      'communicationLinks.byIncident',
+      () =>
+        new DataLoader<string, CommunicationLinkRow[]>(async (keys) => {
+          const parsed = keys.map((k) => {
+            const [incidentId, statuses] = k.split('|');
+            return { incidentId, statuses: statuses.split(',') };
+          });
+          const rows: CommunicationLinkRow[] = await this.db.query(
+            `SELECT ${LINK_COLUMNS} FROM communication_links WHERE incident_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+            [[...new Set(parsed.map((p) => p.incidentId))]],
+          );
+          return parsed.map((p) => rows.filter((r) => r.incident_id === p.incidentId && p.statuses.includes(r.status)));
+        }),
+    );
+  }
+
+  // ------------------------------------------------------------------ changing
+
+  /**
+   * A participant proposes a link and invites other participants; its own organisation joins
+   * as ACCEPTED with its contact. The link stays PROPOSED until an invitee accepts.
+   */
+  async propose(ctx: RequestContext, input: ProposeCommunicationLinkInput): Promise<CommunicationLink> {
+    const p = ctx.who;
+    const incidentId = input.incidentId.toLowerCase();
+    const invitees = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
+    try {
+      return await this.tx.run(ctx, async (tx) => {
+        const incident = await this.access.requireIncident(ctx, incidentId, tx.manager, { lock: true });
+        if (!incident.participant) throw new ForbiddenError('Only an organisation taking part in the incident may propose a link');
+        if (incident.status === 'CLOSED') throw incidentClosed();
+        if (!invitees.length) {
+          throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
+        }
+        const present = await tx.query<{ organisation_id: string }>(
+          `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
+          [incidentId, invitees],
+        );
+        const missing = invitees.filter((id) => !present.some((r) => r.organisation_id === id));
+        if (missing.length) {
+          throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds: ${missing.join(', ')} take no part in the incident`);
+        }
+
+        const [row] = await tx.query<CommunicationLinkRow>(
+          `INSERT INTO communication_links (incident_id, name, channel, address, schedule, initiating_organisation_id, created_by_user_id, created_by_api_key_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LINK_COLUMNS}`,
+          [incidentId, input.name.trim(), input.channel, input.address.trim(), blankToNull(input.schedule), p.organisationId, p.userId, p.apiKeyId],
+        );
+        await tx.query(
+          `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, responded_at, responded_by_user_id, responded_by_api_key_id)
+           VALUES ($1, $2, 'ACCEPTED', $3, $4, now(), $5, $6)`,
+          [row.id, p.organisationId, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
+        );
+        await tx.query(
+          `INSERT INTO communication_link_participants (link_id, organisation_id, status)
+           SELECT $1, unnest($2::uuid[]), 'INVITED'`,
+          [row.id, invitees],
+        );
+        tx.audit({
+          action: 'communicationLink.propose',
+          entityType: 'CommunicationLink',
+          entityId: row.id,
+          details: { incidentId, name: row.name, channel: row.channel, address: row.address, schedule: row.schedule, invitedOrganisationIds: invitees },
+        });
+        this.publishAfterCommit(tx, row);
+        return CommunicationLink.fromRow(row);
+      });
+    } catch (e) {
+      if (isUniqueViolation(e, DUPLICATE_INDEX)) {
+        throw new ConflictError(ConflictReason.DUPLICATE, `An open link on ${input.channel} ${input.address.trim()} already exists in this incident`);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * An invited organisation accepts or declines, leaving its contact; it may answer again (and
+   * change its mind) while the link is open. The first acceptance makes a PROPOSED link ACTIVE.
+   */
+  async respond(ctx: RequestContext, input: RespondToCommunicationLinkInput): Promise<CommunicationLink> {
+    const p = ctx.who;
+    const linkId = input.linkId.toLowerCase();
+    return this.tx.run(ctx, async (tx) => {
+      const { link, incident } = await this.lockVisibleLink(ctx, tx, linkId);
+      const [own] = await tx.query<LinkParticipantRow>(
+        `SELECT ${PARTICIPANT_COLUMNS} FROM communication_link_participants WHERE link_id = $1 AND organisation_id = $2 FOR UPDATE`,
+        [linkId, p.organisationId],
+      );
+      if (!own || link.initiating_organisation_id === p.organisationId) {
+        throw new ForbiddenError(own ? 'The initiating organisation does not respond to its own link; it may close it' : 'Only an organisation invited to the link may respond');
+      }
+      if (incident.status === 'CLOSED') throw incidentClosed();
+      if (link.status === CommunicationLinkStatus.CLOSED) {
+        throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The link is closed; nobody can respond to it any more');
+      }
+      const status = input.accept ? LinkParticipantStatus.ACCEPTED : LinkParticipantStatus.DECLINED;
+      await tx.query(
+        `UPDATE communication_link_participants
+            SET status = $3, contact_name = COALESCE($4, contact_name), contact_phone = COALESCE($5, contact_phone),
+                responded_at = now(), responded_by_user_id = $6, responded_by_api_key_id = $7
+          WHERE link_id = $1 AND organisation_id = $2`,
+        [linkId, p.organisationId, status, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
+      );
+      const activate = input.accept && link.status === CommunicationLinkStatus.PROPOSED;
+      const [row] = await tx.query<CommunicationLinkRow>(
+        `UPDATE communication_links
+            SET status = CASE WHEN $2 THEN 'ACTIVE' ELSE status END,
+                activated_at = CASE WHEN $2 THEN now() ELSE activated_at END,
+                updated_at = now()
+          WHERE id = $1 RETURNING ${LINK_COLUMNS}`,
+        [linkId, activate],
+      );
+      tx.audit({
+        action: 'communicationLink.respond',
+        entityType: 'CommunicationLink',
+        entityId: linkId,
+        details: { accept: input.accept, previousStatus: own.status, linkStatus: row.status, contactName: input.contactName ?? null, contactPhone: input.contactPhone ?? null },
+      });
+      this.publishAfterCommit(tx, row);
+      return CommunicationLink.fromRow(row);
+    });
+  }
+
+  /** The initiating organisation (LIAISON_OFFICER and up) or a COORDINATOR closes a link; closing is final. */
+  async close(ctx: RequestContext, id: string): Promise<CommunicationLink> {
+    const p = ctx.who;
+    return this.tx.run(ctx, async (tx) => {
+      const { link, incident } = await this.lockVisibleLink(ctx, tx, id);
+      const coordinator = p.kind === 'user' && isAtLeast(p, Role.COORDINATOR);
+      if (!coordinator && link.initiating_organisation_id !== p.organisationId) {
+        throw new ForbiddenError('Only the initiating organisation or a coordinator may close a link');
+      }
+      if (incident.status === 'CLOSED') throw incidentClosed();
+      if (link.status === CommunicationLinkStatus.CLOSED) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The link is already closed');
+      const [row] = await tx.query<CommunicationLinkRow>(
+        `UPDATE communication_links SET status = 'CLOSED', closed_at = now(), updated_at = now() WHERE id = $1 RETURNING ${LINK_COLUMNS}`,
+        [id],
+      );
+      tx.audit({ action: 'communicationLink.close', entityType: 'CommunicationLink', entityId: id, details: { previousStatus: link.status } });
+      this.publishAfterCommit(tx, row);
+      return CommunicationLink.fromRow(row);
+    });
+  }
+
+  /**
+   * The link, locked for update, and its incident (share-locked, so that it cannot be closed
+   * meanwhile); NOT_FOUND unless the caller sees the incident. The incident is locked first,
+   * as every mutation in an incident does, so that lock order is the same everywhere.
+   */
+  private async lockVisibleLink(ctx: RequestContext, tx: Tx, id: string) {
+    const [found] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM communication_links WHERE id = $1`, [id]);
+    if (!found) throw new NotFoundError('Communication link', id);
+    const incident = await this.access.requireIncident(ctx, found.incident_id, tx.manager, { lock: true }).catch((e: unknown) => {
+      throw e instanceof NotFoundError ? new NotFoundError('Communication link', id) : e;
+    });
+    const [link] = await tx.query<CommunicationLinkRow>(`SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = $1 FOR UPDATE`, [id]);
+    return { link, incident };
+  }
+
+  private publishAfterCommit(tx: Tx, row: CommunicationLinkRow): void {
+    const link: CommunicationLinkRow = JSON.parse(JSON.stringify(row));
+    tx.onCommit(() => this.events.publish<LinkChangedEvent>(LINK_CHANGED_TOPIC, { link }));
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /**
+   * `communicationLinkChanged(incidentId)`: every change of a link in an incident the
+   * subscriber may see, checked per event exactly as a query would (NOT_FOUND at subscribe
+   * time for an incident the subscriber may not see).
+   */
+  async changes(ctx: RequestContext, incidentId?: string): Promise<AsyncIterableIterator<{ communicationLinkChanged: CommunicationLink }>> {
+    const p = ctx.who;
+    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    const source = this.events.asyncIterator<LinkChangedEvent>(LINK_CHANGED_TOPIC);
+    return filterMapAsyncIterator(source, async ({ link }) => {
+      if (incidentId && link.incident_id !== incidentId) return undefined;
+      if (!seesAllIncidents(p) && !(await this.access.visibleIncidentIds(p, [link.incident_id])).has(link.incident_id)) return undefined;
+      // One subscription keeps one context for all its events: each event is a new read, so
+      // nested fields must not come from the DataLoaders of the previous one.
+      ctx.loaders.clear();
+      return { communicationLinkChanged: CommunicationLink.fromRow(link) };
+    });
+  }
+
+  // ------------------------------------------------------------------ the printable plan
+
+  /** The incident's communication plan (ICS-205/205A): open links with their participants, and every participant's duty officer. */
+  async plan(ctx: RequestContext, incidentId: string): Promise<CommunicationPlan> {
+    await this.access.requireIncident(ctx, incidentId);
+    const [incident] = await this.db.query(
+      `SELECT i.id, i.reference, i.title, i.status, i.exercise, i.location_name AS "locationName", o.name AS "leadOrganisation"
+         FROM incidents i JOIN organisations o ON o.id = i.lead_organisation_id WHERE i.id = $1`,
+      [incidentId],
+    );
+    const links: (Omit<CommunicationPlanLink, 'participants'> & { initiatingOrganisationId: string })[] = await this.db.query(
+      `SELECT l.id, l.name, l.channel, l.address, l.schedule, l.status, l.activated_at AS "activatedAt",
+              l.initiating_organisation_id AS "initiatingOrganisationId", o.name AS "initiatingOrganisation"
+         FROM communication_links l JOIN organisations o ON o.id = l.initiating_organisation_id
+        WHERE l.incident_id = $1 AND l.status <> 'CLOSED'
+        ORDER BY (l.status = 'ACTIVE') DESC, l.created_at, l.id`,
+      [incidentId],
+    );
+    const linkParticipants: (CommunicationPlanLinkParticipant & { linkId: string })[] = await this.db.query(
+      `SELECT p.link_id AS "linkId", o.id AS "organisationId", o.name AS organisation, o.code, p.status,
+              p.contact_name AS "contactName", p.contact_phone AS "contactPhone", o.duty_officer_phone AS "dutyOfficerPhone"
+         FROM communication_link_participants p
+         JOIN communication_links l ON l.id = p.link_id
+         JOIN organisations o ON o.id = p.organisation_id
+        WHERE l.incident_id = $1 AND l.status <> 'CLOSED'
+        ORDER BY (p.organisation_id = l.initiating_organisation_id) DESC, lower(o.name), o.id`,
+      [incidentId],
+    );
+    const participants: CommunicationPlanParticipant[] = await this.db.query(
+      `SELECT o.id AS "organisationId", o.name AS organisation, o.code, o.kind, ip.lead, o.duty_officer_phone AS "dutyOfficerPhone", o.email
+         FROM incident_participants ip JOIN organisations o ON o.id = ip.organisation_id
+        WHERE ip.incident_id = $1 ORDER BY ip.lead DESC, lower(o.name), o.id`,
+      [incidentId],
+    );
+    return {
+      incident,
+      generatedAt: new Date().toISOString(),
+      links: links.map(({ initiatingOrganisationId: _, ...l }) => ({
+        ...l,
+        activatedAt: l.activatedAt ? new Date(l.activatedAt).toISOString() : null,
+        participants: linkParticipants.filter((lp) => lp.linkId === l.id).map(({ linkId: _id, ...lp }) => lp),
+      })),
+      participants,
+    };
+  }
+}
+
+export interface CommunicationPlanLinkParticipant {
+  organisationId: string;
+  organisation: string;
+  code: string;
+  status: LinkParticipantStatus;
+  contactName: string | null;
+  contactPhone: string | null;
+  dutyOfficerPhone: string | null;
+}
+
+export interface CommunicationPlanLink {
+  id: string;
+  name: string;
+  channel: string;
+  address: string;
+  schedule: string | null;
+  status: CommunicationLinkStatus;
+  activatedAt: string | null;
+  initiatingOrganisation: string;
+  participants: CommunicationPlanLinkParticipant[];
+}
+
+export interface CommunicationPlanParticipant {
+  organisationId: string;
+  organisation: string;
+  code: string;
+  kind: string;
+  lead: boolean;
+  dutyOfficerPhone: string | null;
+  email: string | null;
+}
+
+/** The printable plan, as JSON and as the data of the HTML page. */
+export interface CommunicationPlan {
+  incident: { id: string; reference: string; title: string; status: string; exercise: boolean; locationName: string | null; leadOrganisation: string };
+  generatedAt: string;
+  /** The open links: ACTIVE first, then PROPOSED (awaiting answers); closed links are no longer part of the plan. */
+  links: CommunicationPlanLink[];
+  /** Every organisation taking part, the lead first, with its duty officer (ICS-205A). */
+  participants: CommunicationPlanParticipant[];
+}
+
+/** Reading links needs LINKS_READ for an API key, wherever the links are reached from. */
+function requireLinksRead(p: Principal): void {
+  if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.LINKS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.LINKS_READ}`);
+}
+
+function incidentClosed(): ConflictError {
+  return new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing in it can change');
+}
+
+function blankToNull(v: string | null | undefined): string | null {
+  const t = v?.trim();
+  return t ? t : null;
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Allow } from '../common/auth/access-rule.decorator.js';
+import { Ctx } from '../common/auth/current-context.decorator.js';
+import { ApiScope, Role } from '../common/auth/roles.js';
+import { BadUserInputError } from '../common/errors/domain-errors.js';
+import { ParseIdPipe } from '../common/errors/parse-id.pipe.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { CommunicationLinksService } from './communication-links.service.js';
+import { renderCommunicationPlanHtml } from './communication-plan.renderer.js';
+import { DomainErrorHttpFilter } from './domain-error-http.filter.js';
+
+/**
+ * The printable communication plan of an incident (ICS-205/205A), for whoever sees the
+ * incident: `Authorization: Bearer` or `X-Api-Key` (with LINKS_READ), authenticated by the
+ * global guard like any GraphQL operation. HTML or JSON by `?format=` or else the Accept header.
+ */
+@Controller('incidents')
+@Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
+@UseFilters(DomainErrorHttpFilter)
+export class CommunicationPlanController {
+  constructor(private readonly links: CommunicationLinksService) {}
+
+  @Get(':id/communication-plan')
+  async plan(
+    @Ctx() ctx: RequestContext,
+    @Param('id', ParseIdPipe) id: string,
+    @Query('format') format: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
+    const wanted = format ?? req.accepts(['text/html', 'application/json']);
+    res.setHeader('Vary', 'Accept');
+    if (!wanted) {
+      res.status(406).json({ errors: [{ message: 'The plan is available as text/html or application/json', extensions: { code: 'BAD_USER_INPUT', validationErrors: [{ field: 'Accept', message: 'Accept must allow text/html or application/json' }] } }] });
+      return;
+    }
+    const plan = await this.links.plan(ctx, id);
+    // Contact details of named people: never kept by a shared cache.
+    res.setHeader('Cache-Control', 'no-store');
+    if (wanted === 'json' || wanted === 'application/json') {
+      res.status(200).json(plan);
+      return;
+    }
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.status(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan));
+  }
+}

@@ -1,0 +1,29 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '../common/errors/domain-errors.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+/**
+ * Domain errors of a plain HTTP route (the guard's included) as their HTTP status, with the
+ * same body shape and contract code as a GraphQL error; anything else goes to Nest's handler.
+ */
+@Catch(DomainError)
+export class DomainErrorHttpFilter implements ExceptionFilter {
+  catch(error: DomainError, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader('WWW-Authenticate', 'Bearer');
+    res
+      .status(STATUS[error.code] ?? 500)
+      .setHeader('Cache-Control', 'no-store')
+      .json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] });
+  }
+}

@@ -1,0 +1,275 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../common/access/access.service.js';
+import { seesAllIncidents } from '../common/auth/principal.js';
+import { Role, roleAtLeast } from '../common/auth/roles.js';
+import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { BadUserInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason, ErrorCode } from '../common/errors/error-codes.js';
+import { EventBus } from '../common/events/event-bus.service.js';
+import { rowLoader } from '../common/loaders/row-loader.js';
+import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import type { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs.js';
+import type { IncidentsArgs } from './dto/incidents.args.js';
+import { INCIDENT_CHANGED, selectEvents, type IncidentChangedEvent } from './incident-events.js';
+import { IncidentStatus } from './models/incident.enums.js';
+import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
+
+/** Allowance for the caller's clock when an incident is said to have started "now". */
+const START_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+interface ParticipantRow {
+  incident_id: string;
+  organisation_id: string;
+  lead: boolean;
+  joined_at: Date;
+}
+
+/** `%`, `_` and `\` match themselves in a free-text search. */
+export function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** `2026-0042`: the year and a per-year number, at least four digits. */
+export function formatReference(year: number, n: number): string {
+  return `${year}-${String(n).padStart(4, '0')}`;
+}
+
+@Injectable()
+export class IncidentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly access: AccessService,
+    private readonly events: EventBus,
+  ) {}
+
+  // ------------------------------------------------------------------ reading
+
+  /** `incident(id)`: NOT_FOUND for an incident the caller may not see, exactly as for one that does not exist. */
+  async findVisible(ctx: RequestContext, id: string): Promise<Incident> {
+    await this.access.requireIncident(ctx, id);
+    return this.require(ctx, id);
+  }
+
+  /** For field resolvers whose parent the caller already sees (report.incident, picture.incident): batched. */
+  async require(ctx: RequestContext, id: string): Promise<Incident> {
+    const row = await this.rowLoader(ctx).load(id);
+    if (!row) throw new NotFoundError('Incident', id);
+    return Incident.fromRow(row);
+  }
+
+  private rowLoader(ctx: RequestContext) {
+    return rowLoader<IncidentRow>(ctx, this.db, 'incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`);
+  }
+
+  /** Incident.participants, lead first then by joining time: one query for every incident of a list. */
+  async participants(ctx: RequestContext, incidentId: string): Promise<IncidentParticipant[]> {
+    const loader = ctx.loader(
+      'incidentParticipants',
+      () =>
+        new DataLoader<string, IncidentParticipant[]>(async (ids) => {
+          const rows: ParticipantRow[] = await this.db.query(
+            `SELECT incident_id, organisation_id, lead, joined_at FROM incident_participants
+              WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, lead DESC, joined_at, organisation_id`,
+            [ids as string[]],
+          );
+          const byIncident = new Map<string, IncidentParticipant[]>(ids.map((id) => [id, []]));
+          for (const r of rows) {
+            byIncident.get(r.incident_id)?.push(
+              Object.assign(new IncidentParticipant(), { incidentId: r.incident_id, organisationId: r.organisation_id, lead: r.lead, joinedAt: r.joined_at }),
+            );
+          }
+          return ids.map((id) => byIncident.get(id) ?? []);
+        }),
+    );
+    return loader.load(incidentId);
+  }
+
+  /**
+   * `incidents`: what the caller may see (ADMIN, COORDINATOR: all; others: where their
+   * organisation takes part), filtered, newest first by (created_at, id). The cursor holds
+   * created_at as PostgreSQL's own text so that no microsecond is lost on the way.
+   */
+  async list(ctx: RequestContext, args: IncidentsArgs): Promise<Connection<Incident>> {
+    const p = ctx.who;
+    const f = args.filter ?? {};
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [];
+    if (!seesAllIncidents(p)) {
+      where.push(`EXISTS (SELECT 1 FROM incident_participants vp WHERE vp.incident_id = i.id AND vp.organisation_id = ${param(p.organisationId)})`);
+    }
+    if (f.status?.length) where.push(`i.status = ANY(${param(f.status)}::text[])`);
+    if (f.category?.length) where.push(`i.category = ANY(${param(f.category)}::text[])`);
+    if (f.exercise !== undefined && f.exercise !== null) where.push(`i.exercise = ${param(f.exercise)}`);
+    if (f.participantOrganisationId) {
+      where.push(`EXISTS (SELECT 1 FROM incident_participants fp WHERE fp.incident_id = i.id AND fp.organisation_id = ${param(f.participantOrganisationId)}::uuid)`);
+    }
+    if (f.search?.trim()) {
+      const pattern = param(likePattern(f.search.trim()));
+      where.push(`(i.title ILIKE ${pattern} OR i.description ILIKE ${pattern} OR i.reference ILIKE ${pattern} OR i.location_name ILIKE ${pattern})`);
+    }
+    const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM incidents i ${filtered}`, params);
+
+    const cursor = decodeCursor(args.after, 2);
+    const pageWhere = [...where];
+    if (cursor) pageWhere.push(`(i.created_at, i.id) < (${param(String(cursor[0]))}::timestamptz, ${param(String(cursor[1]))}::uuid)`);
+    const rows: (IncidentRow & { created_key: string })[] = await this.db.query(
+      `SELECT ${INCIDENT_COLUMNS}, i.created_at::text AS created_key
+         FROM incidents i ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+        ORDER BY i.created_at DESC, i.id DESC LIMIT ${param(args.first + 1)}`,
+      params,
+    );
+    return toConnection(rows, args.first, total, (r) => [r.created_key, r.id], Incident.fromRow);
+  }
+
+  // ------------------------------------------------------------------ changing
+
+  /** LIAISON_OFFICER and up (the guard); the caller's organisation leads, the invited join. */
+  async create(ctx: RequestContext, input: CreateIncidentInput): Promise<Incident> {
+    const p = ctx.who;
+    if (input.startedAt && input.startedAt.getTime() > Date.now() + START_CLOCK_SKEW_MS) {
+      throw BadUserInputError.field('input.startedAt', 'input.startedAt must not be in the future');
+    }
+    const invited = [...new Set((input.participantOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
+    return this.tx.run(ctx, async (tx) => {
+      if (invited.length) await this.requireActiveOrganisations(tx, invited, 'input.participantOrganisationIds');
+      // One row per year, incremented under its row lock: concurrent creations queue for that
+      // moment only, and a rolled-back creation gives its number back.
+      const [counter] = await tx.query<{ year: number; n: number }>(
+        `INSERT INTO incident_reference_counters (year, last_number)
+         VALUES (extract(year FROM now() AT TIME ZONE 'Europe/Stockholm')::int, 1)
+         ON CONFLICT (year) DO UPDATE SET last_number = incident_reference_counters.last_number + 1
+         RETURNING year, last_number AS n`,
+      );
+      const reference = formatReference(counter.year, counter.n);
+      const [row] = await tx.query<IncidentRow>(
+        `INSERT INTO incidents (reference, title, description, category, exercise, latitude, longitude, location_name, lead_organisation_id, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now())) RETURNING ${INCIDENT_COLUMNS}`,
+        [
+          reference,
+          input.title.trim(),
+          input.description,
+          input.category,
+          input.exercise ?? false,
+          input.location?.latitude ?? null,
+          input.location?.longitude ?? null,
+          input.locationName ?? null,
+          p.organisationId,
+          input.startedAt ?? null,
+        ],
+      );
+      await tx.query(
+        `INSERT INTO incident_participants (incident_id, organisation_id, lead, joined_at)
+         SELECT $1, o, o = $2, $3 FROM unnest($4::uuid[]) AS o`,
+        [row.id, p.organisationId, row.created_at, [p.organisationId, ...invited]],
+      );
+      tx.audit({
+        action: 'incident.create',
+        entityType: 'Incident',
+        entityId: row.id,
+        details: { reference, title: row.title, category: row.category, exercise: row.exercise, participantOrganisationIds: invited },
+      });
+      this.publishChanged(tx, row.id);
+      return Incident.fromRow(row);
+    });
+  }
+
+  /** COORDINATOR, or a LIAISON_OFFICER of the lead organisation; nothing changes in a CLOSED incident. */
+  async update(ctx: RequestContext, id: string, input: UpdateIncidentInput): Promise<Incident> {
+    const p = ctx.who;
+    return this.tx.run(ctx, async (tx) => {
+      const incident = await this.access.requireIncident(ctx, id, tx.manager);
+      if (!roleAtLeast(p.role, Role.COORDINATOR) || p.kind !== 'user') {
+        if (incident.leadOrganisationId !== p.organisationId) throw new ForbiddenError('Only a coordinator or the lead organisation may change the incident');
+      }
+      if (incident.status === IncidentStatus.CLOSED) throw closedError();
+      const closing = input.status === IncidentStatus.CLOSED;
+      const [row] = await tx.query<IncidentRow>(
+        `UPDATE incidents SET title = COALESCE($2, title), description = COALESCE($3, description), category = COALESCE($4, category),
+                status = COALESCE($5, status), latitude = COALESCE($6, latitude), longitude = COALESCE($7, longitude),
+                location_name = COALESCE($8, location_name), closed_at = CASE WHEN $9 THEN now() ELSE closed_at END, updated_at = now()
+          WHERE id = $1 AND status <> 'CLOSED' RETURNING ${INCIDENT_COLUMNS}`,
+        [
+          id,
+          input.title?.trim() ?? null,
+          input.description ?? null,
+          input.category ?? null,
+          input.status ?? null,
+          input.location?.latitude ?? null,
+          input.location?.longitude ?? null,
+          input.locationName ?? null,
+          closing,
+        ],
+      );
+      // Closed by someone else between the check and the update.
+      if (!row) throw closedError();
+      tx.audit({ action: closing ? 'incident.close' : 'incident.update', entityType: 'Incident', entityId: id, details: { ...input } });
+      this.publishChanged(tx, id);
+      return Incident.fromRow(row);
+    });
+  }
+
+  /** COORDINATOR, or a LIAISON_OFFICER of a participant; the organisation must be active and not yet take part. */
+  async addParticipant(ctx: RequestContext, incidentId: string, organisationId: string): Promise<Incident> {
+    const p = ctx.who;
+    return this.tx.run(ctx, async (tx) => {
+      const incident = await this.access.requireIncident(ctx, incidentId, tx.manager);
+      if ((!roleAtLeast(p.role, Role.COORDINATOR) || p.kind !== 'user') && !incident.participant) {
+        throw new ForbiddenError('Only a coordinator or a participant may invite organisations');
+      }
+      if (incident.status === IncidentStatus.CLOSED) throw closedError();
+      const [org] = await tx.query(`SELECT id, active FROM organisations WHERE id = $1`, [organisationId]);
+      if (!org) throw new NotFoundError('Organisation', organisationId);
+      if (!org.active) throw BadUserInputError.field('organisationId', 'organisationId is an inactive organisation');
+      // The update locks the incident row, so it cannot be closed meanwhile (and a concurrent close wins cleanly).
+      const [row] = await tx.query<IncidentRow>(
+        `UPDATE incidents SET updated_at = now() WHERE id = $1 AND status <> 'CLOSED' RETURNING ${INCIDENT_COLUMNS}`,
+        [incidentId],
+      );
+      if (!row) throw closedError();
+      const inserted = await tx.query(
+        `INSERT INTO incident_participants (incident_id, organisation_id, lead) VALUES ($1, $2, false) ON CONFLICT DO NOTHING RETURNING organisation_id`,
+        [incidentId, organisationId],
+      );
+      if (!inserted.length) throw new ConflictError(ConflictReason.DUPLICATE, 'The organisation already takes part in the incident');
+      tx.audit({ action: 'incident.addParticipant', entityType: 'Incident', entityId: incidentId, details: { organisationId } });
+      this.publishChanged(tx, incidentId);
+      return Incident.fromRow(row);
+    });
+  }
+
+  private async requireActiveOrganisations(tx: Tx, ids: string[], field: string): Promise<void> {
+    const found: { id: string }[] = await tx.query(`SELECT id FROM organisations WHERE id = ANY($1::uuid[]) AND active`, [ids]);
+    const known = new Set(found.map((r) => r.id));
+    const missing = ids.filter((id) => !known.has(id));
+    if (missing.length) throw BadUserInputError.field(field, `${field} names unknown or inactive organisations: ${missing.join(', ')}`);
+  }
+
+  private publishChanged(tx: Tx, incidentId: string): void {
+    tx.onCommit(() => this.events.publish<IncidentChangedEvent>(INCIDENT_CHANGED, { incidentId }));
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /** `incidentChanged`: each change, read as `incident(id)` would read it for this subscriber; the others are dropped. */
+  changes(ctx: RequestContext) {
+    return selectEvents(ctx, 'incidentChanged', this.events.asyncIterator<IncidentChangedEvent>(INCIDENT_CHANGED), async (e) => {
+      try {
+        return await this.findVisible(ctx, e.incidentId);
+      } catch (err) {
+        if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) return undefined;
+        throw err;
+      }
+    });
+  }
+}
+
+function closedError(): ConflictError {
+  return new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing in it can change');
+}

@@ -1,0 +1,55 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Incident } from './incident.model.js';
+import { OperationalStatus } from './incident.enums.js';
+import { SituationReport } from './situation-report.model.js';
+
+@ObjectType({ description: "One participating organisation's line in the common operational picture." })
+export class ParticipantStatus {
+  /** Resolved through the organisation loader. */
+  organisationId: string;
+
+  @Field(() => SituationReport, { nullable: true, description: 'The newest report from this organisation that the viewer may read.' })
+  latestReport: SituationReport | null;
+
+  @Field(() => OperationalStatus, { nullable: true, description: 'NULL when the organisation has not reported (as far as the viewer may see).' })
+  operationalStatus: OperationalStatus | null;
+
+  @Field({ description: "True when the latest report's nextReportDueAt has passed with no newer report." })
+  reportOverdue: boolean;
+}
+
+@ObjectType()
+export class OperationalStatusCount {
+  @Field(() => OperationalStatus)
+  status: OperationalStatus;
+
+  @Field(() => Int)
+  count: number;
+}
+
+/**
+ * The common operational picture (gemensam lägesbild) of one incident, as the viewer may see
+ * it. Everything but `openResourceRequests` and `activeCommunicationLinks` is computed by
+ * OperationalPictureService and set on the object; those two are field resolvers of the
+ * resources and links modules (`@Resolver(() => OperationalPicture)`), which use `incidentId`.
+ */
+@ObjectType({ description: 'The common operational picture (gemensam lägesbild) of one incident, as the viewer may see it.' })
+export class OperationalPicture {
+  /** The incident the picture is of; the caller has already been checked to see it. */
+  incidentId: string;
+
+  @Field(() => Incident)
+  incident: Incident;
+
+  @Field()
+  generatedAt: Date;
+
+  @Field(() => [ParticipantStatus])
+  participants: ParticipantStatus[];
+
+  @Field(() => [OperationalStatusCount])
+  statusCounts: OperationalStatusCount[];
+
+  @Field(() => Int, { description: 'Participants with no visible report.' })
+  notReportedCount: number;
+}

@@ -1,0 +1,330 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../common/access/access.service.js';
+import { isAdmin, type Principal } from '../common/auth/principal.js';
+import { ApiScope } from '../common/auth/roles.js';
+import { TransactionService } from '../common/database/transaction.service.js';
+import { BadUserInputError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import { EventBus } from '../common/events/event-bus.service.js';
+import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
+import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
+import { selectEvents, SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
+import { ReportVisibility } from './models/incident.enums.js';
+import { ReportAcknowledgement, REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
+
+/**
+ * The SQL twin of AccessService.canReadReport, for statements that filter many reports at once
+ * (`r` is the report; `$org` the caller's organisation, `$admin` whether the caller is ADMIN).
+ * The incident itself must already be visible to the caller.
+ */
+export function readableReportSql(org: string, admin: string): string {
+  return `(${admin}::boolean OR r.visibility = 'ALL_PARTICIPANTS' OR r.organisation_id = ${org}::uuid
+           OR EXISTS (SELECT 1 FROM situation_report_recipients vr WHERE vr.report_id = r.id AND vr.organisation_id = ${org}::uuid))`;
+}
+
+/**
+ * The organisations a report is addressed to, who are asked to acknowledge it: its recipients
+ * when RESTRICTED; otherwise every organisation that took part when it was submitted, but
+ * its author.
+ */
+const ADDRESSEES_SQL = `
+  SELECT rr.organisation_id FROM situation_report_recipients rr WHERE rr.report_id = r.id AND r.visibility = 'RESTRICTED'
+  UNION ALL
+  SELECT p.organisation_id FROM incident_participants p
+   WHERE p.incident_id = r.incident_id AND r.visibility = 'ALL_PARTICIPANTS'
+     AND p.organisation_id <> r.organisation_id AND p.joined_at <= r.submitted_at`;
+
+interface AckRow {
+  report_id: string;
+  organisation_id: string;
+  acknowledged_by_user_id: string | null;
+  acknowledged_at: Date;
+}
+
+@Injectable()
+export class SituationReportsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly access: AccessService,
+    private readonly events: EventBus,
+  ) {}
+
+  // ------------------------------------------------------------------ reading
+
+  /**
+   * `situationReport(id)`: NOT_FOUND unless the caller sees the incident and may read the
+   * report (ALL_PARTICIPANTS, own, or a recipient; ADMIN all), whether it exists or not.
+   */
+  async findReadable(ctx: RequestContext, id: string): Promise<SituationReport> {
+    const report = await this.load(ctx, id);
+    if (!report) throw new NotFoundError('SituationReport', id);
+    try {
+      await this.access.requireIncident(ctx, report.incidentId);
+    } catch {
+      throw new NotFoundError('SituationReport', id);
+    }
+    if (!this.canRead(ctx.who, report)) throw new NotFoundError('SituationReport', id);
+    return report;
+  }
+
+  canRead(p: Principal, report: SituationReport): boolean {
+    return this.access.canReadReport(p, {
+      organisationId: report.organisationId,
+      visibility: report.visibility,
+      recipientOrganisationIds: report.recipientOrganisationIds,
+    });
+  }
+
+  /** A report by id, unchecked: for callers that check (findReadable, supersedes). Batched per request. */
+  load(ctx: RequestContext, id: string): Promise<SituationReport | null> {
+    const loader = ctx.loader(
+      'situationReport',
+      () =>
+        new DataLoader<string, SituationReport | null>(async (ids) => {
+          const rows: SituationReportRow[] = await this.db.query(`SELECT ${REPORT_COLUMNS} FROM situation_reports r WHERE r.id = ANY($1::uuid[])`, [ids as string[]]);
+          const byId = new Map(rows.map((r) => [r.id, SituationReport.fromRow(r)]));
+          return ids.map((rid) => byId.get(rid) ?? null);
+        }),
+    );
+    return loader.load(id);
+  }
+
+  /** SituationReport.supersedes: the previous version, when the caller may read it too. */
+  async supersedes(ctx: RequestContext, report: SituationReport): Promise<SituationReport | null> {
+    if (!report.supersedesId) return null;
+    const previous = await this.load(ctx, report.supersedesId);
+    return previous && this.canRead(ctx.who, previous) ? previous : null;
+  }
+
+  /**
+   * Incident.situationReports: the reports of the incident that the caller may read, newest
+   * first, optionally of one organisation. Batched: one statement for every incident of a list
+   * that asks with the same arguments (a LATERAL page per incident).
+   */
+  async forIncident(ctx: RequestContext, incidentId: string, args: SituationReportsArgs): Promise<Connection<SituationReport>> {
+    const p = ctx.who;
+    if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.REPORTS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.REPORTS_READ}`);
+    const cursor = decodeCursor(args.after, 2);
+    const organisationId = args.organisationId?.toLowerCase() ?? null;
+    const key = JSON.stringify([organisationId, args.first, cursor ?? null]);
+    const loader = ctx.loader(
+      `incidentSituationReports:${key}`,
+      () =>
+        new DataLoader<string, Connection<SituationReport>>(async (ids) => {
+          const readable = readableReportSql('$2', '$3');
+          const rows: (SituationReportRow & { parent_id: string; total: number; submitted_key: string | null })[] = await this.db.query(
+            `SELECT i.id AS parent_id, t.total, page.* FROM unnest($1::uuid[]) AS i(id)
+               CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM situation_reports r
+                                    WHERE r.incident_id = i.id AND ($4::uuid IS NULL OR r.organisation_id = $4) AND ${readable}) t
+               LEFT JOIN LATERAL (SELECT ${REPORT_COLUMNS}, r.submitted_at::text AS submitted_key FROM situation_reports r
+                                   WHERE r.incident_id = i.id AND ($4::uuid IS NULL OR r.organisation_id = $4) AND ${readable}
+                                     AND ($5::timestamptz IS NULL OR (r.submitted_at, r.id) < ($5::timestamptz, $6::uuid))
+                                   ORDER BY r.submitted_at DESC, r.id DESC LIMIT $7) page ON true`,
+            [ids as string[], p.organisationId, isAdmin(p), organisationId, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
+          );
+          const byIncident = new Map<string, { total: number; rows: (SituationReportRow & { submitted_key: string })[] }>();
+          for (const r of rows) {
+            const entry = byIncident.get(r.parent_id) ?? { total: r.total, rows: [] };
+            if (r.id) entry.rows.push(r as SituationReportRow & { submitted_key: string });
+            byIncident.set(r.parent_id, entry);
+          }
+          return ids.map((id) => {
+            const entry = byIncident.get(id) ?? { total: 0, rows: [] };
+            return toConnection(entry.rows, args.first, entry.total, (r) => [r.submitted_key, r.id], SituationReport.fromRow);
+          });
+        }),
+    );
+    return loader.load(incidentId);
+  }
+
+  /** SituationReport.author and ReportAcknowledgement.acknowledgedBy: a user reached through a report the caller may read. */
+  async user(ctx: RequestContext, userId: string | null): Promise<User | null> {
+    if (!userId) return null;
+    const loader = ctx.loader(
+      'reportUser',
+      () =>
+        new DataLoader<string, User | null>(async (ids) => {
+          const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [ids as string[]]);
+          const byId = new Map(rows.map((r) => [r.id, User.fromRow(r)]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+    );
+    return loader.load(userId);
+  }
+
+  /** SituationReport.acknowledgements, oldest first. */
+  acknowledgements(ctx: RequestContext, reportId: string): Promise<ReportAcknowledgement[]> {
+    const loader = ctx.loader(
+      'reportAcknowledgements',
+      () =>
+        new DataLoader<string, ReportAcknowledgement[]>(async (ids) => {
+          const rows: AckRow[] = await this.db.query(
+            `SELECT report_id, organisation_id, acknowledged_by_user_id, acknowledged_at FROM situation_report_acknowledgements
+              WHERE report_id = ANY($1::uuid[]) ORDER BY acknowledged_at, organisation_id`,
+            [ids as string[]],
+          );
+          return ids.map((id) =>
+            rows
+              .filter((r) => r.report_id === id)
+              .map((r) => Object.assign(new ReportAcknowledgement(), { organisationId: r.organisation_id, acknowledgedByUserId: r.acknowledged_by_user_id, acknowledgedAt: r.acknowledged_at })),
+          );
+        }),
+    );
+    return loader.load(reportId);
+  }
+
+  /** SituationReport.pendingAcknowledgements: the organisations addressed that have not acknowledged. */
+  pendingAcknowledgements(ctx: RequestContext, reportId: string): Promise<string[]> {
+    const loader = ctx.loader(
+      'reportPendingAcknowledgements',
+      () =>
+        new DataLoader<string, string[]>(async (ids) => {
+          const rows: { report_id: string; organisation_id: string }[] = await this.db.query(
+            `SELECT r.id AS report_id, t.organisation_id FROM situation_reports r
+               CROSS JOIN LATERAL (${ADDRESSEES_SQL}) t
+              WHERE r.id = ANY($1::uuid[])
+                AND NOT EXISTS (SELECT 1 FROM situation_report_acknowledgements a WHERE a.report_id = r.id AND a.organisation_id = t.organisation_id)
+              ORDER BY r.id, t.organisation_id`,
+            [ids as string[]],
+          );
+          return ids.map((id) => rows.filter((r) => r.report_id === id).map((r) => r.organisation_id));
+        }),
+    );
+    return loader.load(reportId);
+  }
+
+  // ------------------------------------------------------------------ changing
+
+  /**
+   * Version n+1 for (incident, own organisation). The participant row's counter is
+   * incremented first: concurrent submits of one organisation queue on that row lock and each
+   * gets the next number; a rollback gives the number back, so versions have no gaps.
+   */
+  async submit(ctx: RequestContext, input: SubmitSituationReportInput): Promise<SituationReport> {
+    const p = ctx.who;
+    const incidentId = input.incidentId.toLowerCase();
+    const recipients = [...new Set((input.recipientOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
+    if (input.visibility === ReportVisibility.RESTRICTED && recipients.length === 0) {
+      throw BadUserInputError.field('input.recipientOrganisationIds', 'input.recipientOrganisationIds must name at least one other participant for a RESTRICTED report');
+    }
+    if (input.visibility === ReportVisibility.ALL_PARTICIPANTS && input.recipientOrganisationIds?.length) {
+      throw BadUserInputError.field('input.recipientOrganisationIds', 'input.recipientOrganisationIds is only for RESTRICTED reports');
+    }
+    if (input.nextReportDueAt && input.nextReportDueAt.getTime() <= Date.now()) {
+      throw BadUserInputError.field('input.nextReportDueAt', 'input.nextReportDueAt must be in the future');
+    }
+    if (!input.situation.trim()) throw BadUserInputError.field('input.situation', 'input.situation must not be blank');
+
+    return this.tx.run(ctx, async (tx) => {
+      // NOT_FOUND when not visible, CONFLICT when closed; the share lock keeps it open until commit.
+      await this.access.requireOpenIncident(ctx, incidentId, tx.manager);
+      const [counter] = await tx.query<{ version: number }>(
+        `UPDATE incident_participants SET report_versions = report_versions + 1
+          WHERE incident_id = $1 AND organisation_id = $2 RETURNING report_versions AS version`,
+        [incidentId, p.organisationId],
+      );
+      if (!counter) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
+      if (recipients.length) {
+        const found: { organisation_id: string }[] = await tx.query(
+          `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
+          [incidentId, recipients],
+        );
+        const participating = new Set(found.map((r) => r.organisation_id));
+        const outsiders = recipients.filter((id) => !participating.has(id));
+        if (outsiders.length) {
+          throw BadUserInputError.field('input.recipientOrganisationIds', `input.recipientOrganisationIds must take part in the incident: ${outsiders.join(', ')}`);
+        }
+      }
+      const [{ id }] = await tx.query<{ id: string }>(
+        `INSERT INTO situation_reports (incident_id, organisation_id, author_user_id, author_api_key_id, version, supersedes_id,
+                                        operational_status, situation, consequences, actions_taken, planned_actions, needs, forecast,
+                                        public_information, visibility, next_report_due_at)
+         VALUES ($1, $2, $3, $4, $5,
+                 (SELECT id FROM situation_reports WHERE incident_id = $1 AND organisation_id = $2 AND version = $5 - 1),
+                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING id`,
+        [
+          incidentId,
+          p.organisationId,
+          p.userId,
+          p.apiKeyId,
+          counter.version,
+          input.operationalStatus,
+          input.situation,
+          input.consequences ?? null,
+          input.actionsTaken ?? null,
+          input.plannedActions ?? null,
+          input.needs ?? null,
+          input.forecast ?? null,
+          input.publicInformation ?? null,
+          input.visibility,
+          input.nextReportDueAt ?? null,
+        ],
+      );
+      if (recipients.length) {
+        await tx.query(`INSERT INTO situation_report_recipients (report_id, incident_id, organisation_id) SELECT $1, $2, unnest($3::uuid[])`, [id, incidentId, recipients]);
+      }
+      const [row] = await tx.query<SituationReportRow>(`SELECT ${REPORT_COLUMNS} FROM situation_reports r WHERE r.id = $1`, [id]);
+      tx.audit({
+        action: 'situationReport.submit',
+        entityType: 'SituationReport',
+        entityId: id,
+        details: { incidentId, version: row.version, operationalStatus: row.operational_status, visibility: row.visibility, recipientOrganisationIds: recipients },
+      });
+      tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, { reportId: id, incidentId }));
+      return SituationReport.fromRow(row);
+    });
+  }
+
+  /**
+   * LIAISON_OFFICER and up of an organisation the report is addressed to (not its author).
+   * Acknowledging again changes nothing and answers the report as it is.
+   */
+  async acknowledge(ctx: RequestContext, id: string): Promise<SituationReport> {
+    const p = ctx.who;
+    const report = await this.findReadable(ctx, id);
+    await this.tx.run(ctx, async (tx) => {
+      await this.access.requireOpenIncident(ctx, report.incidentId, tx.manager);
+      if (report.organisationId === p.organisationId) throw new ForbiddenError('An organisation does not acknowledge its own report');
+      const [addressed] = await tx.query(
+        `SELECT 1 FROM situation_reports r CROSS JOIN LATERAL (${ADDRESSEES_SQL}) t WHERE r.id = $1 AND t.organisation_id = $2`,
+        [id, p.organisationId],
+      );
+      if (!addressed) throw new ForbiddenError('The report is not addressed to your organisation');
+      const inserted = await tx.query(
+        `INSERT INTO situation_report_acknowledgements (report_id, organisation_id, acknowledged_by_user_id, acknowledged_by_api_key_id)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING report_id`,
+        [id, p.organisationId, p.userId, p.apiKeyId],
+      );
+      if (inserted.length) tx.audit({ action: 'situationReport.acknowledge', entityType: 'SituationReport', entityId: id, details: { incidentId: report.incidentId } });
+    });
+    return report;
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /**
+   * `situationReportSubmitted`: every new report that this subscriber could read with
+   * `situationReport(id)` (the same checks, per event); one incident when incidentId is given,
+   * which must then be visible (NOT_FOUND otherwise, at subscribe time).
+   */
+  async submitted(ctx: RequestContext, incidentId?: string) {
+    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    const source = this.events.asyncIterator<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED);
+    return selectEvents(ctx, 'situationReportSubmitted', source, async (e) => {
+      if (incidentId && e.incidentId !== incidentId) return undefined;
+      try {
+        return await this.findReadable(ctx, e.reportId);
+      } catch (err) {
+        if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) return undefined;
+        throw err;
+      }
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../common/access/access.service.js';
+import { seesAllIncidents } from '../common/auth/principal.js';
+import type { Tx } from '../common/database/transaction.service.js';
+import { EventBus } from '../common/events/event-bus.service.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
+import { ResourceRequest, type ResourceRequestRow } from './models/resource-request.model.js';
+
+export const REQUEST_CHANGED = 'resources.requestChanged';
+export const LOAN_CHANGED = 'resources.loanChanged';
+
+interface Event<Row> {
+  incidentId: string;
+  row: Row;
+}
+
+/**
+ * Subscription events of requests and loans. Published after commit only (never for a
+ * rolled-back change), with the row as it was committed, as plain JSON (it may cross Redis).
+ * Each subscriber receives only events of incidents it may see, checked through the same
+ * AccessService rule as queries, at the moment the event arrives.
+ */
+@Injectable()
+export class ResourceEventsService {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly access: AccessService,
+  ) {}
+
+  requestChanged(tx: Tx, row: ResourceRequestRow): void {
+    const event: Event<ResourceRequestRow> = { incidentId: row.incident_id, row: toJson(row) };
+    tx.onCommit(() => this.bus.publish(REQUEST_CHANGED, event));
+  }
+
+  loanChanged(tx: Tx, row: ResourceLoanRow): void {
+    const event: Event<ResourceLoanRow> = { incidentId: row.incident_id, row: toJson(row) };
+    tx.onCommit(() => this.bus.publish(LOAN_CHANGED, event));
+  }
+
+  /** `incidentId` has already been checked visible by the caller when given. */
+  subscribeRequests(ctx: RequestContext, incidentId: string | undefined): AsyncIterableIterator<{ resourceRequestChanged: ResourceRequest }> {
+    return this.filtered<ResourceRequestRow, { resourceRequestChanged: ResourceRequest }>(ctx, REQUEST_CHANGED, incidentId, (row) => ({
+      resourceRequestChanged: ResourceRequest.fromRow(row),
+    }));
+  }
+
+  subscribeLoans(ctx: RequestContext, incidentId: string | undefined): AsyncIterableIterator<{ resourceLoanChanged: ResourceLoan }> {
+    return this.filtered<ResourceLoanRow, { resourceLoanChanged: ResourceLoan }>(ctx, LOAN_CHANGED, incidentId, (row) => ({
+      resourceLoanChanged: ResourceLoan.fromRow(row),
+    }));
+  }
+
+  private filtered<Row, Out>(ctx: RequestContext, topic: string, incidentId: string | undefined, toPayload: (row: Row) => Out): AsyncIterableIterator<Out> {
+    const source = this.bus.asyncIterator<Event<Row>>(topic);
+    const principal = ctx.who;
+    const visible = async (e: Event<Row>): Promise<boolean> => {
+      if (incidentId && e.incidentId !== incidentId) return false;
+      if (seesAllIncidents(principal)) return true;
+      // Participation can change during a subscription: asked again for each event.
+      return (await this.access.visibleIncidentIds(principal, [e.incidentId])).has(e.incidentId);
+    };
+    const iterator: AsyncIterableIterator<Out> = {
+      async next(): Promise<IteratorResult<Out>> {
+        for (;;) {
+          const r = await source.next();
+          if (r.done) return { done: true, value: undefined };
+          if (await visible(r.value)) {
+            // The subscription's context lives as long as the socket: its loaders must not
+            // answer this event's nested fields from an earlier event's cache.
+            ctx.loaders.clear();
+            return { done: false, value: toPayload(r.value.row) };
+          }
+        }
+      },
+      async return(): Promise<IteratorResult<Out>> {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      async throw(e?: unknown): Promise<IteratorResult<Out>> {
+        await source.return?.();
+        throw e;
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+}
+
+/** Dates as ISO strings, the same in-process as through Redis. */
+function toJson<T>(row: T): T {
+  return JSON.parse(JSON.stringify(row)) as T;
+}

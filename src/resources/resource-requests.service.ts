@@ -1,0 +1,229 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../common/access/access.service.js';
+import { seesAllIncidents } from '../common/auth/principal.js';
+import { TransactionService } from '../common/database/transaction.service.js';
+import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
+import type { RequestContext } from '../common/request/request-context.js';
+import { Incident } from '../incidents/models/incident.model.js';
+import type { CreateResourceRequestInput } from './dto/resource.inputs.js';
+import type { IncidentResourceRequestsArgs, ResourceMatchesArgs, ResourceRequestsArgs } from './dto/resource.args.js';
+import { ResourceHolding, type ResourceHoldingRow } from './models/resource-holding.model.js';
+import type { ResourceMatch } from './models/resource-match.model.js';
+import { ResourceLoanStatus, ResourceRequestStatus } from './models/resource.enums.js';
+import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
+import { REQUEST_COLUMNS, ResourceRequest, type ResourceRequestRow } from './models/resource-request.model.js';
+import { isRequesterSide, lockHoldings, lockRequest, selectLoans } from './resource-locks.js';
+import { ResourceEventsService } from './resource-events.service.js';
+import { MATCHES_SQL } from './resource-matching.js';
+import { ResourceLoaders } from './resource.loaders.js';
+import { invalidTransition, mapResourceDbError } from './resources.errors.js';
+
+/** Keyset of request lists: newest first. Microseconds in the cursor, so no two rows tie by accident. */
+const SORT_AT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_at`;
+type SortedRow = ResourceRequestRow & { sort_at: string; total: number };
+
+@Injectable()
+export class ResourceRequestsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: TransactionService,
+    private readonly access: AccessService,
+    private readonly loaders: ResourceLoaders,
+    private readonly events: ResourceEventsService,
+  ) {}
+
+  /** Requests in incidents the caller may see, newest first; a filter on an incident it may not see is NOT_FOUND. */
+  async list(ctx: RequestContext, args: ResourceRequestsArgs): Promise<Connection<ResourceRequest>> {
+    const p = ctx.who;
+    const f = args.filter ?? {};
+    if (f.incidentId) await this.access.requireIncident(ctx, f.incidentId);
+    const cursor = decodeCursor(args.after, 2);
+    const where = `($1::uuid IS NULL OR r.incident_id = $1) AND ($2::text[] IS NULL OR r.status = ANY($2))
+      AND ($3::uuid IS NULL OR r.resource_type_id = $3) AND ($4::uuid IS NULL OR r.requesting_organisation_id = $4)
+      AND ($5::boolean OR EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = r.incident_id AND ip.organisation_id = $6))`;
+    const params = [f.incidentId ?? null, f.status?.length ? f.status : null, f.resourceTypeId ?? null, f.requestingOrganisationId ?? null, seesAllIncidents(p), p.organisationId];
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM resource_requests r WHERE ${where}`, params);
+    const rows: SortedRow[] = await this.db.query(
+      `SELECT ${REQUEST_COLUMNS}, ${SORT_AT} FROM resource_requests r
+        WHERE ${where} AND ($7::timestamptz IS NULL OR (r.created_at, r.id) < ($7::timestamptz, $8::uuid))
+        ORDER BY r.created_at DESC, r.id DESC LIMIT $9`,
+      [...params, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
+    );
+    return toConnection(rows, args.first, total, (r) => [r.sort_at, r.id], ResourceRequest.fromRow);
+  }
+
+  /**
+   * `Incident.resourceRequests`: the parent is already visible. Batched over the incidents of
+   * a list (one query per distinct set of arguments), newest first.
+   */
+  async listForIncident(ctx: RequestContext, incidentId: string, args: IncidentResourceRequestsArgs): Promise<Connection<ResourceRequest>> {
+    const cursor = decodeCursor(args.after, 2);
+    const status = args.status?.length ? args.status : null;
+    const key = JSON.stringify([status, args.first, args.after ?? null]);
+    const loader = ctx.loader(`resources.requestsOfIncident:${key}`, () =>
+      this.loaders.groupedBy<SortedRow>(
+        `SELECT * FROM (
+           SELECT x.*, row_number() OVER (PARTITION BY x.incident_id ORDER BY x.created_at DESC, x.id DESC) AS rn FROM (
+             SELECT ${REQUEST_COLUMNS}, ${SORT_AT}, count(*) OVER (PARTITION BY r.incident_id)::int AS total, r.incident_id AS group_key
+               FROM resource_requests r WHERE r.incident_id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR r.status = ANY($2))
+           ) x WHERE ($3::timestamptz IS NULL OR (x.created_at, x.id) < ($3::timestamptz, $4::uuid))
+         ) y WHERE y.rn <= $5
+         ORDER BY y.created_at DESC, y.id DESC`,
+        [status, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
+      ),
+    );
+    const rows = await loader.load(incidentId);
+    // The window counts before the cursor; an empty page after a cursor still knows the total.
+    const total = rows[0]?.total ?? (cursor ? (await this.countForIncident(incidentId, status)) : 0);
+    return toConnection(rows, args.first, total, (r) => [r.sort_at, r.id], ResourceRequest.fromRow);
+  }
+
+  private async countForIncident(incidentId: string, status: string[] | null): Promise<number> {
+    const [{ total }] = await this.db.query(
+      `SELECT count(*)::int AS total FROM resource_requests r WHERE r.incident_id = $1 AND ($2::text[] IS NULL OR r.status = ANY($2))`,
+      [incidentId, status],
+    );
+    return total;
+  }
+
+  /** `OperationalPicture.openResourceRequests`: OPEN and PARTIALLY_FILLED, most urgent first. */
+  async openForIncident(ctx: RequestContext, incidentId: string): Promise<ResourceRequest[]> {
+    return (await this.loaders.openRequestsOfIncident(ctx).load(incidentId)).map(ResourceRequest.fromRow);
+  }
+
+  /** A request the caller may see; NOT_FOUND otherwise (whether or not it exists). */
+  async findVisible(ctx: RequestContext, id: string): Promise<ResourceRequest> {
+    const row = await this.loaders.request(ctx).load(id);
+    if (!row) throw new NotFoundError('ResourceRequest', id);
+    await this.access.requireIncident(ctx, row.incident_id).catch((e) => {
+      throw e instanceof NotFoundError ? new NotFoundError('ResourceRequest', id) : e;
+    });
+    return ResourceRequest.fromRow(row);
+  }
+
+  /** For field resolvers whose parent the caller already sees (a loan's request). */
+  async byId(ctx: RequestContext, id: string): Promise<ResourceRequest> {
+    const row = await this.loaders.request(ctx).load(id);
+    if (!row) throw new NotFoundError('ResourceRequest', id);
+    return ResourceRequest.fromRow(row);
+  }
+
+  async loans(ctx: RequestContext, requestId: string): Promise<ResourceLoan[]> {
+    return (await this.loaders.loansOfRequest(ctx).load(requestId)).map(ResourceLoan.fromRow);
+  }
+
+  async incident(ctx: RequestContext, incidentId: string): Promise<Incident> {
+    const row = await this.loaders.incident(ctx).load(incidentId);
+    if (!row) throw new NotFoundError('Incident', incidentId);
+    return Incident.fromRow(row);
+  }
+
+  /** A participant asks for a resource for its own organisation (EDXL-RM RequestResource). */
+  async create(ctx: RequestContext, input: CreateResourceRequestInput): Promise<ResourceRequest> {
+    const p = ctx.who;
+    return this.tx.run(ctx, async (tx) => {
+      const incident = await this.access.requireOpenIncident(ctx, input.incidentId, tx.manager);
+      if (!incident.participant) throw new ForbiddenError('Only an organisation taking part in the incident may request resources in it');
+      const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
+      if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
+      const [row] = await tx.query<ResourceRequestRow>(
+        `INSERT INTO resource_requests AS r (incident_id, requesting_organisation_id, resource_type_id, quantity_requested, priority, needed_by,
+                delivery_latitude, delivery_longitude, delivery_location_name, justification, created_by_user_id, created_by_api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${REQUEST_COLUMNS}`,
+        [
+          input.incidentId,
+          p.organisationId,
+          input.resourceTypeId,
+          input.quantity,
+          input.priority ?? 'NORMAL',
+          input.neededBy ?? null,
+          input.deliveryLocation?.latitude ?? null,
+          input.deliveryLocation?.longitude ?? null,
+          input.deliveryLocationName ?? null,
+          input.justification ?? null,
+          p.userId,
+          p.apiKeyId,
+        ],
+      );
+      tx.audit({
+        action: 'resourceRequest.create',
+        entityType: 'ResourceRequest',
+        entityId: row.id,
+        details: { incidentId: input.incidentId, resourceTypeId: input.resourceTypeId, quantity: input.quantity, priority: row.priority },
+      });
+      this.events.requestChanged(tx, row);
+      return ResourceRequest.fromRow(row);
+    });
+  }
+
+  /**
+   * Cancels a request: its open offers are declined and its accepted loans that have not left
+   * are cancelled (their quantity goes back to the holdings); dispatched loans stay until returned.
+   */
+  async cancel(ctx: RequestContext, id: string): Promise<ResourceRequest> {
+    const p = ctx.who;
+    try {
+      return await this.tx.run(ctx, async (tx) => {
+        const [peek] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM resource_requests WHERE id = $1`, [id]);
+        if (!peek) throw new NotFoundError('ResourceRequest', id);
+        await this.access.requireIncident(ctx, peek.incident_id, tx.manager, { lock: true }).catch((e) => {
+          throw e instanceof NotFoundError ? new NotFoundError('ResourceRequest', id) : e;
+        });
+        const request = await lockRequest(tx, id);
+        if (!isRequesterSide(p, request.requesting_organisation_id)) throw new ForbiddenError('Only the requesting organisation or a coordinator may cancel a request');
+        await this.access.requireOpenIncident(ctx, request.incident_id, tx.manager, { lock: false });
+        if (![ResourceRequestStatus.OPEN, ResourceRequestStatus.PARTIALLY_FILLED, ResourceRequestStatus.FILLED].includes(request.status)) {
+          throw invalidTransition(`A ${request.status} request cannot be cancelled`);
+        }
+        // Lock order: the request (above), then the holdings its accepted loans reserve, by id.
+        const open = await selectLoans(tx, `l.request_id = $1 AND l.status IN ('OFFERED','ACCEPTED')`, [id]);
+        await lockHoldings(tx, open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.holding_id));
+        await tx.query(`UPDATE resource_requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1`, [id]);
+        const changed = await tx.query<ResourceLoanRow>(
+          `UPDATE resource_loans SET status = CASE status WHEN 'OFFERED' THEN 'DECLINED' ELSE 'CANCELLED' END, updated_at = now()
+            WHERE request_id = $1 AND status IN ('OFFERED','ACCEPTED') RETURNING id`,
+          [id],
+        );
+        const [row] = await tx.query<ResourceRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM resource_requests r WHERE r.id = $1`, [id]);
+        tx.audit({
+          action: 'resourceRequest.cancel',
+          entityType: 'ResourceRequest',
+          entityId: id,
+          details: {
+            declinedOffers: open.filter((l) => l.status === ResourceLoanStatus.OFFERED).map((l) => l.id),
+            cancelledLoans: open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.id),
+          },
+        });
+        if (changed.length) for (const loan of await selectLoans(tx, `l.id = ANY($1::uuid[])`, [changed.map((c) => c.id)])) this.events.loanChanged(tx, loan);
+        this.events.requestChanged(tx, row);
+        return ResourceRequest.fromRow(row);
+      });
+    } catch (e) {
+      throw mapResourceDbError(e);
+    }
+  }
+
+  /**
+   * Holdings of other organisations that could fill what the request still needs, best first
+   * (see resource-matching.ts), in one query. COORDINATOR, or the requesting organisation.
+   */
+  async matches(ctx: RequestContext, args: ResourceMatchesArgs): Promise<ResourceMatch[]> {
+    const request = await this.findVisible(ctx, args.requestId);
+    if (!isRequesterSide(ctx.who, request.requestingOrganisationId)) {
+      throw new ForbiddenError('Only the requesting organisation or a coordinator may match a request');
+    }
+    const rows: (ResourceHoldingRow & { quantity_offered: number; distance_km: number | null; score: number })[] = await this.db.query(MATCHES_SQL, [
+      args.requestId,
+      args.first,
+    ]);
+    return rows.map((r) => ({
+      holding: ResourceHolding.fromRow(r),
+      quantityOffered: r.quantity_offered,
+      distanceKm: r.distance_km === null ? null : Number(r.distance_km),
+      score: Number(r.score),
+    }));
+  }
+}

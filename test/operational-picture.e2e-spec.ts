@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { createOrganisation, userSession } from './support/factories.js';
+import { insertIncident, submitReport } from './support/incident-fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+let hub: TestApp;
+beforeAll(async () => {
+  hub = await startTestApp();
+});
+afterAll(() => hub.close());
+
+/**
+ * Counts the SQL statements the app sends while `work` runs, by wrapping `query` of the pg
+ * Client class that the app's TypeORM driver uses (every pooled connection is one of them).
+ * Nothing else talks to the database during `work`.
+ */
+async function countStatements(work: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
+  const pg = (hub.db.driver as PostgresDriver).postgres as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
+  const proto = pg.Client.prototype;
+  const original = proto.query;
+  const statements: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    proto.query = original;
+  }
+  return { count: statements.length, statements };
+}
+
+const PICTURE = `query ($id: ID!) { operationalPicture(incidentId: $id) {
+  generatedAt notReportedCount statusCounts { status count }
+  incident { id reference participants { lead organisation { id name } } }
+  participants {
+    organisation { id code }
+    operationalStatus reportOverdue
+    latestReport {
+      id version latest situation visibility submittedAt nextReportDueAt
+      organisation { id } author { id displayName } incident { id }
+      supersedes { id version organisation { id } }
+      recipients { id name }
+      acknowledgements { organisation { id } acknowledgedBy { id } acknowledgedAt }
+      pendingAcknowledgements { id }
+    }
+  }
+} }`;
+
+/**
+ * An incident with `n` participants, each with two report versions written straight to the
+ * database (every third one RESTRICTED to the viewer's organisation, every fourth organisation
+ * without any report) and an acknowledgement on each second version.
+ */
+async function incidentWith(n: number, viewerOrgId: string, authorId: string) {
+  const orgs = [viewerOrgId];
+  for (let i = 1; i < n; i++) orgs.push((await createOrganisation(hub.db)).id);
+  const incident = await insertIncident(hub.db, orgs);
+  for (let i = 1; i < n; i++) {
+    if (i % 4 === 0) continue;
+    let previous: string | null = null;
+    for (const version of [1, 2]) {
+      const restricted = version === 2 && i % 3 === 0;
+      const [row]: { id: string }[] = await hub.db.query(
+        `INSERT INTO situation_reports (incident_id, organisation_id, author_user_id, version, supersedes_id, operational_status, situation, visibility, next_report_due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'Läget', $7, now() + interval '1 hour') RETURNING id`,
+        [incident.id, orgs[i], authorId, version, previous, ['NORMAL', 'STRAINED', 'SEVERELY_STRAINED', 'CRITICAL'][i % 4], restricted ? 'RESTRICTED' : 'ALL_PARTICIPANTS'],
+      );
+      if (restricted) await hub.db.query(`INSERT INTO situation_report_recipients (report_id, incident_id, organisation_id) VALUES ($1, $2, $3)`, [row.id, incident.id, viewerOrgId]);
+      if (version === 2) await hub.db.query(`INSERT INTO situation_report_acknowledgements (report_id, organisation_id, acknowledged_by_user_id) VALUES ($1, $2, $3)`, [row.id, viewerOrgId, authorId]);
+      previous = row.id;
+    }
+  }
+  return incident;
+}
+
+describe('operationalPicture', () => {
+  it('has one line per participant with its newest visible report, overdue flags, counts per status and the not-reported count', async () => {
+    const a = await userSession(hub, 'LIAISON_OFFICER');
+    const b = await userSession(hub, 'LIAISON_OFFICER');
+    const c = await userSession(hub, 'VIEWER');
+    const d = await createOrganisation(hub.db);
+    const incident = await insertIncident(hub.db, [a.organisationId, b.organisationId, c.organisationId, d.id]);
+    await submitReport(hub, a.headers, incident.id, { operationalStatus: 'STRAINED', nextReportDueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const due = await submitReport(hub, b.headers, incident.id, { operationalStatus: 'CRITICAL', nextReportDueAt: new Date(Date.now() + 1500).toISOString() });
+    await submitReport(hub, a.headers, incident.id, { operationalStatus: 'SEVERELY_STRAINED', visibility: 'RESTRICTED', recipientOrganisationIds: [b.organisationId] });
+    await new Promise((r) => setTimeout(r, 1600));
+
+    const res = await hub.gql(PICTURE, { id: incident.id }, c.headers);
+    expect(res.body.errors).toBeUndefined();
+    const pic = res.body.data!.operationalPicture;
+    const line = (org: string) => pic.participants.find((l: any) => l.organisation.id === org);
+    // The lead first, then by joining time (here the same) and id.
+    expect(pic.participants.map((l: any) => l.organisation.id)).toEqual([a.organisationId, ...[b.organisationId, c.organisationId, d.id].sort()]);
+    // C may not read A's RESTRICTED version 2: it sees version 1, not overdue (a newer report exists).
+    expect(line(a.organisationId)).toMatchObject({ operationalStatus: 'STRAINED', reportOverdue: false, latestReport: { version: 1, latest: false } });
+    expect(line(b.organisationId)).toMatchObject({ operationalStatus: 'CRITICAL', reportOverdue: true, latestReport: { id: due.id } });
+    expect(line(c.organisationId)).toEqual(expect.objectContaining({ operationalStatus: null, reportOverdue: false, latestReport: null }));
+    expect(pic.statusCounts).toEqual([
+      { status: 'NORMAL', count: 0 },
+      { status: 'STRAINED', count: 1 },
+      { status: 'SEVERELY_STRAINED', count: 0 },
+      { status: 'CRITICAL', count: 1 },
+    ]);
+    expect(pic.notReportedCount).toBe(2);
+    expect(pic.incident).toMatchObject({ id: incident.id, reference: incident.reference });
+
+    // B, the recipient, sees A's newest report.
+    const forB = (await hub.gql(PICTURE, { id: incident.id }, b.headers)).body.data!.operationalPicture;
+    expect(forB.participants[0]).toMatchObject({ operationalStatus: 'SEVERELY_STRAINED', latestReport: { version: 2, latest: true, recipients: [{ id: b.organisationId }] } });
+    expect(forB.statusCounts.find((s: any) => s.status === 'SEVERELY_STRAINED').count).toBe(1);
+  });
+
+  it('costs the same fixed number of SQL statements for 5 and for 40 participants', async () => {
+    const viewer = await userSession(hub, 'LIAISON_OFFICER');
+    const small = await incidentWith(5, viewer.organisationId, viewer.id);
+    const large = await incidentWith(40, viewer.organisationId, viewer.id);
+
+    // Warm up (first-request work such as prepared caches must not be counted), then count.
+    await hub.gql(PICTURE, { id: small.id }, viewer.headers);
+    let smallResult: any;
+    let largeResult: any;
+    const forSmall = await countStatements(async () => (smallResult = await hub.gql(PICTURE, { id: small.id }, viewer.headers)));
+    const forLarge = await countStatements(async () => (largeResult = await hub.gql(PICTURE, { id: large.id }, viewer.headers)));
+    expect(smallResult.body.errors).toBeUndefined();
+    expect(largeResult.body.errors).toBeUndefined();
+    expect(largeResult.body.data.operationalPicture.participants).toHaveLength(40);
+    const reported = largeResult.body.data.operationalPicture.participants.filter((l: any) => l.latestReport);
+    expect(reported.length).toBe(30);
+    expect(reported.every((l: any) => l.latestReport.version === 2 && l.latestReport.supersedes.version === 1 && l.latestReport.acknowledgements.length === 1)).toBe(true);
+
+    // 10 statements, whatever the number of participants: the caller's authentication, the
+    // incident access check, the picture's lines (one statement with a LATERAL per line), the
+    // incident row, then one batch per DataLoader: the incident's participants, organisations,
+    // users (authors and acknowledgers), superseded reports, acknowledgements and pending
+    // acknowledgements. No statement is sent twice (no query per row).
+    expect(forSmall.count).toBe(10);
+    expect(forLarge.count).toBe(10);
+    expect(new Set(forLarge.statements).size).toBe(forLarge.statements.length);
+  });
+});
+

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { allowedPairs } from '../src/resources/loan-state-machine.js';
+import { createOrganisation, userSession, type Session, type TestUser } from './support/factories.js';
+import {
+  createRequest,
+  insertHolding,
+  insertResourceIncident,
+  insertResourceType,
+  invariantViolations,
+  loanMutation,
+  offer,
+  ok,
+  type LoanActionName,
+} from './support/resource-fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+type Principal = TestUser & Session;
+
+let hub: TestApp;
+beforeAll(async () => {
+  // A pool larger than the default, so that the accepts really contend for the rows.
+  hub = await startTestApp({ DATABASE_POOL_SIZE: '30' });
+});
+afterAll(() => hub.close());
+
+describe('concurrent accepts', () => {
+  it('100 accepts whose total exceeds the holding: never over-committed, exactly a feasible set succeeds, no deadlock', async () => {
+    const orgs = await Promise.all([0, 1, 2, 3, 4].map(() => createOrganisation(hub.db)));
+    const lender = await userSession(hub, 'LIAISON_OFFICER', orgs[0].id);
+    const requesters = await Promise.all(orgs.slice(1).map((o) => userSession(hub, 'LIAISON_OFFICER', o.id)));
+    const coordinator = await userSession(hub, 'COORDINATOR', (await createOrganisation(hub.db)).id);
+    const incident = await insertResourceIncident(hub.db, orgs.map((o) => o.id));
+    const type = await insertResourceType(hub.db);
+    const holding = await insertHolding(hub.db, lender.organisationId, type, 120);
+    // Four requests of 40: together they need more than the holding has, each less.
+    const requests = await Promise.all(requesters.map((r) => createRequest(hub, r.headers, { incidentId: incident, resourceTypeId: type, quantity: 40 })));
+    const loans: { id: string; quantity: number; request: string; by: Principal }[] = [];
+    for (let i = 0; i < 100; i++) {
+      const quantity = 1 + (i % 4);
+      const r = i % 4;
+      loans.push({ id: await offer(hub, lender.headers, requests[r], holding, quantity), quantity, request: requests[r], by: i % 3 === 0 ? coordinator : requesters[r] });
+    }
+    const offered = loans.reduce((s, l) => s + l.quantity, 0);
+    expect(offered).toBeGreaterThan(120);
+
+    const results = await Promise.all(loans.map((l) => hub.gql(loanMutation('accept'), { id: l.id }, l.by.headers)));
+    const succeeded = loans.filter((_, i) => results[i].body.data?.r?.status === 'ACCEPTED');
+    const failed = loans.filter((_, i) => !results[i].body.data?.r);
+    const codes = new Set(results.filter((r) => r.body.errors).map((r) => `${r.body.errors![0].extensions.code}/${r.body.errors![0].extensions.reason}`));
+    expect([...codes]).toEqual(['CONFLICT/INSUFFICIENT_AVAILABLE_QUANTITY']);
+    expect(succeeded.length + failed.length).toBe(100);
+
+    const committed = succeeded.reduce((s, l) => s + l.quantity, 0);
+    expect(committed).toBeLessThanOrEqual(120);
+    const filledPerRequest = new Map(requests.map((r) => [r, succeeded.filter((l) => l.request === r).reduce((s, l) => s + l.quantity, 0)]));
+    for (const f of filledPerRequest.values()) expect(f).toBeLessThanOrEqual(40);
+    // Feasible and maximal: every refused offer would not have fitted the holding or its request at the end.
+    for (const l of failed) {
+      const fitsHolding = l.quantity <= 120 - committed;
+      const fitsRequest = l.quantity <= 40 - filledPerRequest.get(l.request)!;
+      expect(fitsHolding && fitsRequest).toBe(false);
+    }
+
+    // The database's sums match what the API says.
+    const api = await ok(hub.gql(`query ($t: ID) { resourceHoldings(resourceTypeId: $t) { id quantityTotal quantityAvailable } }`, { t: type }, lender.headers));
+    expect(api.resourceHoldings).toEqual([{ id: holding, quantityTotal: 120, quantityAvailable: 120 - committed }]);
+    for (const r of requests) {
+      const req = await ok(hub.gql(`query ($id: ID!) { resourceRequest(id: $id) { quantityFilled status loans { status } } }`, { id: r }, coordinator.headers));
+      expect(req.resourceRequest.quantityFilled).toBe(filledPerRequest.get(r));
+      expect(req.resourceRequest.status).toBe(filledPerRequest.get(r) === 40 ? 'FILLED' : filledPerRequest.get(r)! > 0 ? 'PARTIALLY_FILLED' : 'OPEN');
+    }
+    const [{ sum }] = await hub.db.query(`SELECT COALESCE(sum(quantity), 0)::int AS sum FROM resource_loans WHERE holding_id = $1 AND status = 'ACCEPTED'`, [holding]);
+    expect(sum).toBe(committed);
+    expect(await invariantViolations(hub.db)).toEqual([]);
+  });
+
+  it('mixed concurrent transitions over shared holdings and requests finish without deadlock and keep the invariants', async () => {
+    const orgs = await Promise.all([0, 1, 2].map(() => createOrganisation(hub.db)));
+    const [ra, lb, lc] = await Promise.all(orgs.map((o) => userSession(hub, 'LIAISON_OFFICER', o.id)));
+    const incident = await insertResourceIncident(hub.db, orgs.map((o) => o.id));
+    const type = await insertResourceType(hub.db);
+    const hb = await insertHolding(hub.db, lb.organisationId, type, 30);
+    const hc = await insertHolding(hub.db, lc.organisationId, type, 30);
+    const reqs = await Promise.all([0, 1, 2].map(() => createRequest(hub, ra.headers, { incidentId: incident, resourceTypeId: type, quantity: 15 })));
+    const loans: { id: string; lender: Principal }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const lender = i % 2 ? lb : lc;
+      loans.push({ id: await offer(hub, lender.headers, reqs[i % 3], i % 2 ? hb : hc, 1 + (i % 3)), lender });
+    }
+    // Half accepted first, then accepts, withdrawals, declines and a cancel all at once.
+    for (const l of loans.slice(0, 15)) await hub.gql(loanMutation('accept'), { id: l.id }, ra.headers);
+    const calls = loans.map((l, i) => {
+      const action: LoanActionName = i < 15 ? (['withdraw', 'dispatch', 'cancel'] as const)[i % 3] : (['accept', 'decline', 'withdraw'] as const)[i % 3];
+      const who = action === 'accept' || action === 'decline' || action === 'cancel' ? ra : l.lender;
+      return hub.gql(loanMutation(action), { id: l.id }, who.headers);
+    });
+    calls.push(hub.gql(`mutation ($id: ID!) { r: cancelResourceRequest(id: $id) { id } }`, { id: reqs[2] }, ra.headers));
+    const results = await Promise.all(calls);
+    const unexpected = results.flatMap((r) => r.body.errors ?? []).filter((e) => e.extensions.code !== 'CONFLICT');
+    expect(unexpected).toEqual([]);
+    expect(await invariantViolations(hub.db)).toEqual([]);
+  });
+});
+
+/** A small seeded generator (mulberry32): the same seed replays the same sequence. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('random sequences of operations by several organisations (property-based)', () => {
+  const ALLOWED = new Set(allowedPairs().map(([f, t]) => `${f}->${t}`));
+
+  it.each([11, 23, 47])('keeps invariants 1–3 after every step (seed %i)', async (seed) => {
+    const rand = prng(seed);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    const orgs = await Promise.all([0, 1, 2].map(() => createOrganisation(hub.db)));
+    const users = await Promise.all(orgs.map((o) => userSession(hub, 'LIAISON_OFFICER', o.id)));
+    const coordinator = await userSession(hub, 'COORDINATOR', (await createOrganisation(hub.db)).id);
+    const incident = await insertResourceIncident(hub.db, orgs.map((o) => o.id));
+    const type = await insertResourceType(hub.db);
+    const holdings = await Promise.all(users.map((u) => insertHolding(hub.db, u.organisationId, type, 4 + Math.floor(rand() * 6))));
+    const requests: string[] = [];
+    const loans: string[] = [];
+    let last = new Map<string, string>();
+
+    for (let step = 0; step < 60; step++) {
+      const who = pick([...users, coordinator]);
+      const op = pick(['request', 'offer', 'offer', 'loan', 'loan', 'loan', 'cancelRequest', 'setHolding']);
+      let res;
+      if (op === 'request' || requests.length === 0) {
+        res = await hub.gql(`mutation ($input: CreateResourceRequestInput!) { r: createResourceRequest(input: $input) { id } }`, {
+          input: { incidentId: incident, resourceTypeId: type, quantity: 1 + Math.floor(rand() * 8) },
+        }, pick(users).headers);
+        if (res.body.data?.r) requests.push(res.body.data.r.id);
+      } else if (op === 'offer') {
+        const u = pick(users);
+        res = await hub.gql(`mutation ($input: OfferResourceInput!) { r: offerResource(input: $input) { id } }`, {
+          input: { requestId: pick(requests), holdingId: holdings[users.indexOf(u)], quantity: 1 + Math.floor(rand() * 4) },
+        }, u.headers);
+        if (res.body.data?.r) loans.push(res.body.data.r.id);
+      } else if (op === 'loan' && loans.length) {
+        const action = pick(['accept', 'decline', 'withdraw', 'cancel', 'dispatch', 'return'] as LoanActionName[]);
+        res = await hub.gql(loanMutation(action), { id: pick(loans) }, who.headers);
+      } else if (op === 'cancelRequest') {
+        res = await hub.gql(`mutation ($id: ID!) { r: cancelResourceRequest(id: $id) { id } }`, { id: pick(requests) }, who.headers);
+      } else {
+        const u = pick(users);
+        res = await hub.gql(`mutation ($t: ID!, $q: Int!) { r: setResourceHolding(input: { resourceTypeId: $t, quantityTotal: $q }) { id } }`, {
+          t: type,
+          q: Math.floor(rand() * 10),
+        }, u.headers);
+      }
+      // Whatever was refused was refused with a contract code, never a crash.
+      for (const e of res?.body.errors ?? []) expect(['CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT']).toContain(e.extensions.code);
+
+      // Invariants 1 and 2: the counters equal the sums over the loans, within their bounds.
+      expect(await invariantViolations(hub.db)).toEqual([]);
+      // Invariant 3: every loan moved only along the contract's transitions since the last step.
+      const now = new Map<string, string>(
+        (await hub.db.query(`SELECT id, status FROM resource_loans WHERE id = ANY($1::uuid[])`, [loans])).map((r: { id: string; status: string }) => [r.id, r.status]),
+      );
+      for (const [id, status] of now) {
+        const before = last.get(id);
+        if (before === undefined) expect(status).toBe('OFFERED');
+        else if (before !== status) expect([...ALLOWED]).toContain(`${before}->${status}`);
+      }
+      last = now;
+      // The API tells the same quantities as the database.
+      const api = await ok(hub.gql(`query ($t: ID) { resourceHoldings(resourceTypeId: $t) { id quantityAvailable } }`, { t: type }, users[0].headers));
+      const db: { id: string; a: number }[] = await hub.db.query(`SELECT id, quantity_total - quantity_committed AS a FROM resource_holdings WHERE resource_type_id = $1`, [type]);
+      expect(Object.fromEntries(api.resourceHoldings.map((h: { id: string; quantityAvailable: number }) => [h.id, h.quantityAvailable]))).toEqual(
+        Object.fromEntries(db.map((h) => [h.id, h.a])),
+      );
+    }
+    expect(loans.length).toBeGreaterThan(0);
+  });
+});
