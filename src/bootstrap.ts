@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ErrorCode } from './common/errors/error-codes.js';
 import type { AppConfig } from './config/app-config.js';
+import { jsonDepthLimit } from './common/http/json-depth.js';
 
 /**
  * A body that cannot be read (too large, not JSON) is refused before GraphQL sees it; the
@@ -30,6 +31,7 @@ export async function createHubApp(config: AppConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   if (config.http.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
+  app.use(jsonDepthLimit());
   app.use(bodyErrorHandler);
   return app;
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     config = config.withDatabaseUrl(embedded.url);
   }
 
+  let app: Awaited<ReturnType<typeof createHubApp>>;
   try {
     if (config.database.migrationsRun) {
       const applied = await runMigrations(config);
@@ -38,14 +39,13 @@ async function main(): Promise<void> {
       const loaded = await seedDemoRegion(config);
       if (loaded) logger.log('Loaded the demo region');
     }
+    app = await createHubApp(config);
+    await app.listen(config.http.port, config.http.host);
   } catch (e) {
+    // Never leave the embedded server running behind a hub that could not start (port taken…).
     await embedded?.stop();
     throw e;
   }
-
-  const app = await createHubApp(config);
-  app.enableShutdownHooks([]);
-  await app.listen(config.http.port, config.http.host);
   const server = app.getHttpServer() as Server;
   const base = `http://localhost:${config.http.port}`;
   logger.log(`GraphQL at ${base}/graphql${config.production ? '' : ' (GraphiQL in the browser)'}; health at ${base}/health/ready`);

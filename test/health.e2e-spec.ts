@@ -46,7 +46,7 @@ describe('health when the database goes away and comes back', () => {
     expect(JSON.parse(ready.text).info.database.status).toBe('up');
   });
 
-  it('answers 503 on /health/ready and a masked error (with request id) to queries while it is down, then recovers without a restart', async () => {
+  it('answers 503 on /health/ready and a clear, retryable error (with request id) to queries while it is down, then recovers without a restart', async () => {
     await proxy.cut();
     const started = Date.now();
     const down = await eventually(() => hub.get('/health/ready'), (r) => r.status === 503);
@@ -57,8 +57,8 @@ describe('health when the database goes away and comes back', () => {
     expect(Date.now() - started).toBeLessThan(15000);
     expect(res.status).toBeLessThan(500);
     const error = res.body.errors?.[0];
-    expect(error?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'outage-probe-1' });
-    expect(error?.message).toBe('Internal server error');
+    expect(error?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', retryable: true, requestId: 'outage-probe-1' });
+    expect(error?.message).toBe('The hub cannot reach its database at the moment; retry shortly');
     expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
 
     await proxy.restore();

@@ -185,3 +185,28 @@ describe('first administrator from the environment', () => {
     }
   });
 });
+
+describe('Organisation.members', () => {
+  const MEMBERS = `query ($id: ID!) { organisation(id: $id) { members(first: 2) { totalCount nodes { id role } pageInfo { hasNextPage endCursor } } } }`;
+
+  it('shows the members to the organisation’s own users and to ADMIN, paged; NOT_FOUND to anyone else', async () => {
+    const org = await createOrganisation(hub.db);
+    const viewer = await userSession(hub, 'VIEWER', org.id);
+    await createUser(hub.db, org.id, 'LIAISON_OFFICER');
+    await createUser(hub.db, org.id, 'COORDINATOR');
+    const own = await hub.gql(MEMBERS, { id: org.id }, viewer.headers);
+    const page = own.body.data!.organisation.members;
+    expect(page.totalCount).toBe(3);
+    expect(page.nodes).toHaveLength(2);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const rest = await hub.gql(`query ($id: ID!, $after: String) { organisation(id: $id) { members(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } } }`, { id: org.id, after: page.pageInfo.endCursor }, viewer.headers);
+    expect(rest.body.data!.organisation.members.nodes).toHaveLength(1);
+    expect(rest.body.data!.organisation.members.pageInfo.hasNextPage).toBe(false);
+
+    const admin = await userSession(hub, 'ADMIN');
+    expect((await hub.gql(MEMBERS, { id: org.id }, admin.headers)).body.data!.organisation.members.totalCount).toBe(3);
+    const outsider = await userSession(hub, 'COORDINATOR');
+    const refused = await hub.gql(MEMBERS, { id: org.id }, outsider.headers);
+    expect(refused.body.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+});

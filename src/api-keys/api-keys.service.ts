@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { TransactionService } from '../common/database/transaction.service.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -43,7 +43,6 @@ export class ApiKeysService {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
     if (organisationId !== p.organisationId && !isAdmin(p)) throw new ForbiddenError("Only ADMIN may create keys for another organisation");
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw BadUserInputError.field('input.expiresAt', 'input.expiresAt must be in the future');
     const secret = newApiKeySecret();
     return this.tx.run(ctx, async (tx) => {
       const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [organisationId]);

@@ -22,7 +22,7 @@ export class AuditService {
     const where = `($1::uuid IS NULL OR actor_organisation_id = $1) AND ($2::text IS NULL OR entity_type = $2)
       AND ($3::uuid IS NULL OR entity_id = $3) AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)`;
     const params = [orgScope, f.entityType ?? null, f.entityId ?? null, f.since ?? null, f.until ?? null];
-    const cursor = decodeCursor(args.after, 1);
+    const cursor = decodeCursor(args.after, ['int']);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM audit_events WHERE ${where}`, params);
     const rows: AuditEventRow[] = await this.db.query(
       `SELECT * FROM audit_events WHERE ${where} AND sequence > $6 ORDER BY sequence LIMIT $7`,

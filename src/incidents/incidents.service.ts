@@ -18,9 +18,6 @@ import { INCIDENT_CHANGED, selectEvents, type IncidentChangedEvent } from './inc
 import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
 
-/** Allowance for the caller's clock when an incident is said to have started "now". */
-const START_CLOCK_SKEW_MS = 5 * 60 * 1000;
-
 interface ParticipantRow {
   incident_id: string;
   organisation_id: string;
@@ -116,7 +113,7 @@ export class IncidentsService {
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM incidents i ${filtered}`, params);
 
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const pageWhere = [...where];
     if (cursor) pageWhere.push(`(i.created_at, i.id) < (${param(String(cursor[0]))}::timestamptz, ${param(String(cursor[1]))}::uuid)`);
     const rows: (IncidentRow & { created_key: string })[] = await this.db.query(
@@ -133,9 +130,6 @@ export class IncidentsService {
   /** LIAISON_OFFICER and up (the guard); the caller's organisation leads, the invited join. */
   async create(ctx: RequestContext, input: CreateIncidentInput): Promise<Incident> {
     const p = ctx.who;
-    if (input.startedAt && input.startedAt.getTime() > Date.now() + START_CLOCK_SKEW_MS) {
-      throw BadUserInputError.field('input.startedAt', 'input.startedAt must not be in the future');
-    }
     const invited = [...new Set((input.participantOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
     return this.tx.run(ctx, async (tx) => {
       if (invited.length) await this.requireActiveOrganisations(tx, invited, 'input.participantOrganisationIds');

@@ -110,7 +110,7 @@ export class SituationReportsService {
   async forIncident(ctx: RequestContext, incidentId: string, args: SituationReportsArgs): Promise<Connection<SituationReport>> {
     const p = ctx.who;
     if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.REPORTS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.REPORTS_READ}`);
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const organisationId = args.organisationId?.toLowerCase() ?? null;
     const key = JSON.stringify([organisationId, args.first, cursor ?? null]);
     const loader = ctx.loader(
@@ -216,10 +216,6 @@ export class SituationReportsService {
     if (input.visibility === ReportVisibility.ALL_PARTICIPANTS && input.recipientOrganisationIds?.length) {
       throw BadUserInputError.field('input.recipientOrganisationIds', 'input.recipientOrganisationIds is only for RESTRICTED reports');
     }
-    if (input.nextReportDueAt && input.nextReportDueAt.getTime() <= Date.now()) {
-      throw BadUserInputError.field('input.nextReportDueAt', 'input.nextReportDueAt must be in the future');
-    }
-    if (!input.situation.trim()) throw BadUserInputError.field('input.situation', 'input.situation must not be blank');
 
     return this.tx.run(ctx, async (tx) => {
       // NOT_FOUND when not visible, CONFLICT when closed; the share lock keeps it open until commit.

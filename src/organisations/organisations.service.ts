@@ -37,7 +37,7 @@ export class OrganisationsService {
     }
     if (args.kind?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: args.kind });
     const totalCount = await qb.clone().getCount();
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['text', 'uuid']);
     if (cursor) {
       qb.andWhere('(lower(o.name), o.id) > (:name, :id)', { name: String(cursor[0]), id: String(cursor[1]) });
     }

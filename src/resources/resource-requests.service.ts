@@ -40,7 +40,7 @@ export class ResourceRequestsService {
     const p = ctx.who;
     const f = args.filter ?? {};
     if (f.incidentId) await this.access.requireIncident(ctx, f.incidentId);
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const where = `($1::uuid IS NULL OR r.incident_id = $1) AND ($2::text[] IS NULL OR r.status = ANY($2))
       AND ($3::uuid IS NULL OR r.resource_type_id = $3) AND ($4::uuid IS NULL OR r.requesting_organisation_id = $4)
       AND ($5::boolean OR EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = r.incident_id AND ip.organisation_id = $6))`;
@@ -60,7 +60,7 @@ export class ResourceRequestsService {
    * a list (one query per distinct set of arguments), newest first.
    */
   async listForIncident(ctx: RequestContext, incidentId: string, args: IncidentResourceRequestsArgs): Promise<Connection<ResourceRequest>> {
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const status = args.status?.length ? args.status : null;
     const key = JSON.stringify([status, args.first, args.after ?? null]);
     const loader = ctx.loader(`resources.requestsOfIncident:${key}`, () =>

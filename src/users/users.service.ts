@@ -46,7 +46,7 @@ export class UsersService {
   async members(ctx: RequestContext, organisationId: string, args: ConnectionArgs): Promise<Connection<User>> {
     const p = ctx.who;
     if (!isAdmin(p) && (p.kind !== 'user' || p.organisationId !== organisationId)) throw new NotFoundError('Organisation members');
-    const cursor = decodeCursor(args.after, 2);
+    const cursor = decodeCursor(args.after, ['text', 'uuid']);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM users WHERE organisation_id = $1`, [organisationId]);
     const rows: (UserRow & { sort: string })[] = await this.db.query(
       `SELECT ${USER_COLUMNS}, lower(display_name) AS sort FROM users

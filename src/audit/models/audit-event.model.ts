@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql
 import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ConnectionArgs, Paginated } from '../../common/pagination/connection.js';
+import { IsTimeWithin } from '../../common/validation/time-window.decorator.js';
 
 export interface AuditEventRow {
   sequence: string;
@@ -91,11 +92,13 @@ export class AuditEventFilter {
   @Field({ nullable: true })
   @IsOptional()
   @IsDate()
+  @IsTimeWithin()
   since?: Date;
 
   @Field({ nullable: true })
   @IsOptional()
   @IsDate()
+  @IsTimeWithin()
   until?: Date;
 }
 

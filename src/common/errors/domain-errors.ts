@@ -1,3 +1,4 @@
+import { IntrinsicException } from '@nestjs/common';
 import { ConflictReason, ErrorCode } from './error-codes.js';
 
 export interface FieldError {
@@ -9,8 +10,12 @@ export interface FieldError {
  * An error the hub expects and explains to the caller. The one error formatter turns it into
  * `extensions.code` (and its extra extensions); anything that is not a DomainError is
  * unexpected, logged with the request id and masked.
+ *
+ * It extends Nest's IntrinsicException so that Nest's exception filter does not log every
+ * refusal (each FORBIDDEN, NOT_FOUND, BAD_USER_INPUT…) at error level with a stack trace: an
+ * expected refusal is not an error of the hub, and the error log stays for the unexpected.
  */
-export class DomainError extends Error {
+export class DomainError extends IntrinsicException {
   constructor(
     readonly code: ErrorCode,
     message: string,

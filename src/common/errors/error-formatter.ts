@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.js';
 import { DomainError } from './domain-errors.js';
 import { ErrorCode } from './error-codes.js';
 
@@ -12,7 +13,24 @@ const PASSED_THROUGH = new Set<string>([
 /** Apollo's own request-level codes that mean "your request is wrong". */
 const APOLLO_BAD_REQUEST = new Set(['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_FOUND']);
 
+function isClientHttpStatus(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 export const MASKED_MESSAGE = 'Internal server error';
+
+/**
+ * The field a variable-coercion error of graphql-js is about: `Variable "$input" got invalid
+ * value 3000000000 at "input.quantity"; Int cannot represent…` is about `input.quantity` (list
+ * positions dropped, as in class-validator's errors); without a path, the variable itself.
+ */
+export function variableField(message: string): string {
+  const variable = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)"/.exec(message)?.[1];
+  if (!variable) return 'variables';
+  const at = new RegExp(` at "(${variable}(?:\\.[_A-Za-z][_0-9A-Za-z]*|\\[\\d+\\])*)"; `).exec(message)?.[1];
+  return (at ?? variable).replace(/\[\d+\]/g, '');
+}
 
 /** True for an error that no rule of the hub explains: it is logged and, in production, masked. */
 export function isUnexpected(formatted: GraphQLFormattedError): boolean {
@@ -35,12 +53,20 @@ export function createErrorFormatter(opts: { maskUnexpected: boolean }) {
     if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
       const extensions: Record<string, unknown> = { code };
       if (code === ErrorCode.BAD_USER_INPUT) {
-        extensions.validationErrors = formatted.extensions?.validationErrors ?? [{ field: 'variables', message: formatted.message }];
+        extensions.validationErrors = formatted.extensions?.validationErrors ?? [{ field: variableField(formatted.message), message: formatted.message }];
       }
       return { ...base, extensions };
     }
     if (typeof code === 'string' && APOLLO_BAD_REQUEST.has(code)) {
       return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'request', message: formatted.message }] } };
+    }
+    // Apollo answers some malformed requests with an error that has no code but an HTTP status
+    // below 500: the request is wrong, not the hub.
+    if (code === undefined && isClientHttpStatus(error)) {
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'request', message: formatted.message }] } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      return { ...base, message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, retryable: true } };
     }
     return {
       ...base,

@@ -16,6 +16,28 @@ function stripProperty(message: string, property: string): string {
 }
 
 /**
+ * Fields whose strings hold a NUL character, which PostgreSQL text cannot store: refused for
+ * every argument of every operation here, before a service could send one to the database.
+ */
+export function nulCharacterFields(value: unknown, path: string, depth = 0): FieldError[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path, message: `${path} must not contain NUL characters` }] : [];
+  if (depth > 20 || value === null || typeof value !== 'object' || value instanceof Date) return [];
+  if (Array.isArray(value)) {
+    // Like class-validator's `each` errors, a list's field is the list, not an element.
+    return value.some((v) => nulCharacterFields(v, path, depth + 1).length) ? [{ field: path, message: `${path} must not contain NUL characters` }] : [];
+  }
+  return Object.entries(value).flatMap(([k, v]) => nulCharacterFields(v, path ? `${path}.${k}` : k, depth + 1));
+}
+
+/** @nestjs/graphql's (unexported) GqlParamtype.ARGS: the pipe also sees parents, contexts and infos. */
+const GRAPHQL_ARGS = 3;
+
+function carriesClientInput(metadata: ArgumentMetadata): boolean {
+  const type: unknown = metadata.type;
+  return type === GRAPHQL_ARGS || type === 'body' || type === 'query' || type === 'param';
+}
+
+/**
  * The global pipe: input types are validated with class-validator and unknown properties are
  * refused, as BAD_USER_INPUT whose `validationErrors` name each field by its path from the
  * argument (`input.title`).
@@ -27,6 +49,10 @@ export class HubValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (carriesClientInput(metadata)) {
+      const nul = nulCharacterFields(value, metadata.data ?? '');
+      if (nul.length) throw new BadUserInputError(nul);
+    }
     try {
       return await super.transform(value, metadata);
     } catch (e) {

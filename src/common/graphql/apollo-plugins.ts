@@ -1,11 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Logger } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
 import type { MetricsService } from '../../metrics/metrics.service.js';
-import { DomainError } from '../errors/domain-errors.js';
+import { createErrorFormatter, isUnexpected } from '../errors/error-formatter.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import type { GraphqlContext } from '../request/graphql-context.js';
 
 const logger = new Logger('GraphQL');
+/** The formatter's classification (masking aside), so that the log and the response agree. */
+const classify = createErrorFormatter({ maskUnexpected: false });
 
 /** Request counts and durations per operation name, for GET /metrics. */
 export function metricsPlugin(metrics: MetricsService): ApolloServerPlugin<GraphqlContext> {
@@ -35,11 +38,9 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<GraphqlContext> {
       return {
         async didEncounterErrors(rc) {
           for (const error of rc.errors) {
+            // Exactly what the client is told is unexpected (INTERNAL_SERVER_ERROR) is logged.
+            if (!isUnexpected(classify(error.toJSON(), error))) continue;
             const original = error.originalError;
-            const code = error.extensions?.code;
-            if (original instanceof DomainError) continue;
-            if (code && code !== ErrorCode.INTERNAL_SERVER_ERROR && !original) continue;
-            if (code === ErrorCode.BAD_USER_INPUT || code === ErrorCode.GRAPHQL_PARSE_FAILED || code === ErrorCode.GRAPHQL_VALIDATION_FAILED) continue;
             logger.error({ err: original ?? error, requestId: rc.contextValue.ctx.requestId, path: error.path }, 'unexpected error in a GraphQL request');
           }
         },
@@ -51,6 +52,32 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<GraphqlContext> {
               (error.extensions as Record<string, unknown>).requestId = rc.contextValue.ctx.requestId;
             }
           }
+        },
+      };
+    },
+  };
+}
+
+export const SUBSCRIPTION_OVER_HTTP_MESSAGE = 'Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP';
+
+/**
+ * A subscription sent as an HTTP POST has no event stream to run in: graphql-js would resolve
+ * its root field to null and fail as an internal error. It is the request that is wrong, and
+ * the caller is told where subscriptions are served. (graphql-ws does not pass through here.)
+ */
+export function subscriptionOverHttpPlugin(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          if (rc.operation?.operation !== 'subscription') return;
+          throw new GraphQLError(SUBSCRIPTION_OVER_HTTP_MESSAGE, {
+            extensions: {
+              code: ErrorCode.BAD_USER_INPUT,
+              validationErrors: [{ field: 'query', message: SUBSCRIPTION_OVER_HTTP_MESSAGE }],
+              http: { status: 400 },
+            },
+          });
         },
       };
     },

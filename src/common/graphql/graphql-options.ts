@@ -10,7 +10,7 @@ import { idempotencyPlugin } from '../idempotency/idempotency.plugin.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { createErrorFormatter } from '../errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
-import { metricsPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
+import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 
 /**
@@ -60,13 +60,16 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     csrfPrevention: true,
     parseOptions: { maxTokens: limits.maxTokens },
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: the hub's clients send whole documents, and a cache that
+    // any caller can fill is one more thing to defend.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     validationRules: protection.validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
-    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
+    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
     formatError,
     subscriptions: { 'graphql-ws': graphqlWs },
     // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.

@@ -26,7 +26,8 @@ export function idempotencyPlugin(idempotency: IdempotencyService, authn: Authen
         async responseForOperation(rc) {
           const key = rc.request.http?.headers.get('idempotency-key');
           const req = rc.contextValue.req;
-          if (key === undefined || rc.operation.operation !== 'mutation' || !req) return null;
+          // No operation when the document has none matching `operationName`: graphql-js refuses it next.
+          if (key === undefined || rc.operation?.operation !== 'mutation' || !req) return null;
           if (!KEY_PATTERN.test(key)) {
             return errorResponse(400, 'Idempotency-Key must be 1–200 visible ASCII characters', {
               code: ErrorCode.BAD_USER_INPUT,

@@ -15,6 +15,23 @@ describe('cursors and connections', () => {
     }
   });
 
+  it('checks each keyset value against the shape the query sorts by', () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+    expect(decodeCursor(encodeCursor(['2026-11-26 06:00:00.123456+00', id]), ['timestamp', 'uuid'])).toEqual(['2026-11-26 06:00:00.123456+00', id]);
+    expect(decodeCursor(encodeCursor(['2026-11-26T06:00:00.123456Z', id]), ['timestamp', 'uuid'])).toHaveLength(2);
+    expect(decodeCursor(encodeCursor([42]), ['int'])).toEqual([42]);
+    for (const [values, shape] of [
+      [['yesterday', id], ['timestamp', 'uuid']],
+      [['2026-02-30 06:00:00+00', id], ['timestamp', 'uuid']],
+      [['2026-11-26 06:00:00+00', 'x'], ['timestamp', 'uuid']],
+      [['a\u0000b', id], ['text', 'uuid']],
+      [['NaN'], ['int']],
+      [[-1], ['int']],
+    ] as const) {
+      expect(() => decodeCursor(encodeCursor([...values]), [...shape])).toThrow(BadUserInputError);
+    }
+  });
+
   it('uses the extra row only to tell that a next page exists', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
     const page = toConnection(rows, 2, 3, (r) => [r.id], (r) => r.id);

@@ -72,11 +72,45 @@ export function encodeCursor(values: (string | number)[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+/** What one keyset value of a cursor must be before it reaches SQL (a forged cursor is the client's input). */
+export type CursorPart = 'text' | 'timestamp' | 'uuid' | 'int';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// PostgreSQL's timestamptz::text ('2026-11-26 06:00:00.123456+00') or ISO 8601 ('2026-11-26T06:00:00.123456Z').
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,6})?(Z|[+-](0\d|1[0-5])(:?[0-5]\d)?)$/;
+
+function isCursorPart(value: string | number, part: CursorPart): boolean {
+  switch (part) {
+    case 'int':
+      return (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || (typeof value === 'string' && /^\d{1,15}$/.test(value));
+    case 'uuid':
+      return typeof value === 'string' && UUID.test(value);
+    case 'timestamp': {
+      const m = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
+      if (!m) return false;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const day = new Date(Date.UTC(y, mo - 1, d));
+      return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+    }
+    case 'text':
+      return typeof value === 'string' && value.length <= 1000 && !value.includes('\u0000');
+  }
+}
+
+/**
+ * The keyset values of a cursor, checked against the shape the caller's query needs (or only
+ * counted, given a number): anything else is BAD_USER_INPUT naming `after`, never an SQL error.
+ */
+export function decodeCursor(cursor: string | undefined, shape: number | CursorPart[]): (string | number)[] | undefined {
   if (cursor === undefined || cursor === null) return undefined;
+  const arity = typeof shape === 'number' ? shape : shape.length;
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every((v, i) => (typeof v === 'string' || typeof v === 'number') && (typeof shape === 'number' || isCursorPart(v, shape[i])))
+    ) {
       return values as (string | number)[];
     }
   } catch {

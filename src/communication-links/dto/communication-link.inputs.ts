@@ -1,9 +1,7 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { PHONE_PATTERN } from '../../organisations/dto/organisation.inputs.js';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsNotBlank, IsPhoneNumber } from '../../common/validation/patterns.js';
 import { CommunicationChannel, CommunicationLinkStatus } from '../models/communication-link-enums.js';
-
-const NOT_BLANK = /\S/;
 
 @InputType()
 export class ProposeCommunicationLinkInput {
@@ -15,7 +13,7 @@ export class ProposeCommunicationLinkInput {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  @IsNotBlank()
   name: string;
 
   @Field(() => CommunicationChannel)
@@ -26,7 +24,7 @@ export class ProposeCommunicationLinkInput {
   @IsString()
   @MinLength(1)
   @MaxLength(500)
-  @Matches(NOT_BLANK, { message: 'address must not be blank' })
+  @IsNotBlank()
   address: string;
 
   @Field(() => String, { nullable: true })
@@ -45,12 +43,12 @@ export class ProposeCommunicationLinkInput {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(NOT_BLANK, { message: 'contactName must not be blank' })
+  @IsNotBlank()
   contactName?: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'contactPhone must be a phone number' })
+  @IsPhoneNumber()
   contactPhone?: string;
 }
 
@@ -68,12 +66,12 @@ export class RespondToCommunicationLinkInput {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(NOT_BLANK, { message: 'contactName must not be blank' })
+  @IsNotBlank()
   contactName?: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'contactPhone must be a phone number' })
+  @IsPhoneNumber()
   contactPhone?: string;
 }
 

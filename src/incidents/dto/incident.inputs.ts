@@ -1,6 +1,8 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsNotBlank } from '../../common/validation/patterns.js';
+import { IsTimeWithin, MINUTE_MS } from '../../common/validation/time-window.decorator.js';
 import { GeoPointInput } from '../models/geo-point.model.js';
 import { IncidentCategory, IncidentStatus } from '../models/incident.enums.js';
 
@@ -8,6 +10,8 @@ export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 10000;
 export const LOCATION_NAME_MAX = 200;
 export const MAX_INVITED = 100;
+/** How far ahead of the hub's clock a start time may be: the reporter's clock may run fast. */
+export const START_CLOCK_SKEW_MS = 5 * MINUTE_MS;
 
 @InputType()
 export class CreateIncidentInput {
@@ -15,12 +19,14 @@ export class CreateIncidentInput {
   @IsString()
   @MinLength(3)
   @MaxLength(TITLE_MAX)
+  @IsNotBlank()
   title: string;
 
   @Field()
   @IsString()
   @MinLength(1)
   @MaxLength(DESCRIPTION_MAX)
+  @IsNotBlank()
   description: string;
 
   @Field(() => IncidentCategory)
@@ -44,9 +50,10 @@ export class CreateIncidentInput {
   @MaxLength(LOCATION_NAME_MAX)
   locationName?: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Defaults to now; not in the future.' })
   @IsOptional()
   @IsDate()
+  @IsTimeWithin({ maxAheadMs: START_CLOCK_SKEW_MS })
   startedAt?: Date;
 
   @Field(() => [ID], { nullable: true, description: "Organisations invited at once, besides the creator's own (which leads)." })
@@ -63,6 +70,7 @@ export class UpdateIncidentInput {
   @IsString()
   @MinLength(3)
   @MaxLength(TITLE_MAX)
+  @IsNotBlank()
   title?: string;
 
   @Field(() => String, { nullable: true })
@@ -70,6 +78,7 @@ export class UpdateIncidentInput {
   @IsString()
   @MinLength(1)
   @MaxLength(DESCRIPTION_MAX)
+  @IsNotBlank()
   description?: string;
 
   @Field(() => IncidentCategory, { nullable: true })

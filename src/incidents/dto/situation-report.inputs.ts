@@ -1,11 +1,15 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { ConnectionArgs } from '../../common/pagination/connection.js';
+import { IsNotBlank } from '../../common/validation/patterns.js';
+import { DAY_MS, IsTimeWithin } from '../../common/validation/time-window.decorator.js';
 import { OperationalStatus, ReportVisibility } from '../models/incident.enums.js';
 
 export const SITUATION_MAX = 10000;
 export const REPORT_TEXT_MAX = 5000;
 export const MAX_RECIPIENTS = 100;
+/** A next report is due within days; a quarter of a year ahead is the sane limit. */
+export const NEXT_REPORT_MAX_AHEAD_MS = 90 * DAY_MS;
 
 @InputType()
 export class SubmitSituationReportInput {
@@ -21,6 +25,7 @@ export class SubmitSituationReportInput {
   @IsString()
   @MinLength(1)
   @MaxLength(SITUATION_MAX)
+  @IsNotBlank()
   situation: string;
 
   @Field(() => String, { nullable: true })
@@ -69,9 +74,10 @@ export class SubmitSituationReportInput {
   @IsUUID('all', { each: true })
   recipientOrganisationIds?: string[];
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'In the future, at most 90 days ahead.' })
   @IsOptional()
   @IsDate()
+  @IsTimeWithin({ future: true, maxAheadMs: NEXT_REPORT_MAX_AHEAD_MS })
   nextReportDueAt?: Date;
 }
 

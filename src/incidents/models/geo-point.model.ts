@@ -1,5 +1,5 @@
 import { Field, Float, InputType, ObjectType } from '@nestjs/graphql';
-import { IsLatitude, IsLongitude } from 'class-validator';
+import { IsNumber, Max, Min } from 'class-validator';
 
 /** A WGS 84 position; shared by incidents, holdings and requests (import it, do not redeclare it). */
 @ObjectType()
@@ -19,11 +19,15 @@ export class GeoPoint {
 
 @InputType()
 export class GeoPointInput {
-  @Field(() => Float)
-  @IsLatitude()
+  @Field(() => Float, { description: '-90 to 90.' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
   latitude: number;
 
-  @Field(() => Float)
-  @IsLongitude()
+  @Field(() => Float, { description: '-180 to 180.' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
   longitude: number;
 }

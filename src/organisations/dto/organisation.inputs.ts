@@ -1,20 +1,22 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { CODE_PATTERN, IsNotBlank, IsPhoneNumber } from '../../common/validation/patterns.js';
 import { OrganisationKind } from '../models/organisation-kind.enum.js';
 
-/** E.164-like: a plus, digits and single spaces or dashes; 7–20 characters. */
-export const PHONE_PATTERN = /^\+?[0-9](?:[ -]?[0-9]){5,18}$/;
+export const ORGANISATION_NAME_MAX = 200;
+export const EMAIL_MAX = 254;
 
 @InputType()
 export class CreateOrganisationInput {
   @Field()
   @IsString()
   @MinLength(2)
-  @MaxLength(200)
+  @MaxLength(ORGANISATION_NAME_MAX)
+  @IsNotBlank()
   name: string;
 
   @Field()
-  @Matches(/^[A-Z0-9][A-Z0-9_-]{1,49}$/, { message: 'code must be 2–50 capital letters, digits, - or _' })
+  @Matches(CODE_PATTERN, { message: 'code must be 2–50 capital letters, digits, - or _' })
   code: string;
 
   @Field(() => OrganisationKind)
@@ -23,13 +25,13 @@ export class CreateOrganisationInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'dutyOfficerPhone must be a phone number' })
+  @IsPhoneNumber()
   dutyOfficerPhone?: string;
 
   @Field({ nullable: true })
   @IsOptional()
+  @MaxLength(EMAIL_MAX)
   @IsEmail()
-  @MaxLength(254)
   email?: string;
 }
 
@@ -39,7 +41,8 @@ export class UpdateOrganisationInput {
   @IsOptional()
   @IsString()
   @MinLength(2)
-  @MaxLength(200)
+  @MaxLength(ORGANISATION_NAME_MAX)
+  @IsNotBlank()
   name?: string;
 
   @Field(() => OrganisationKind, { nullable: true })
@@ -49,13 +52,13 @@ export class UpdateOrganisationInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(PHONE_PATTERN, { message: 'dutyOfficerPhone must be a phone number' })
+  @IsPhoneNumber()
   dutyOfficerPhone?: string;
 
   @Field({ nullable: true })
   @IsOptional()
+  @MaxLength(EMAIL_MAX)
   @IsEmail()
-  @MaxLength(254)
   email?: string;
 
   @Field({ nullable: true })

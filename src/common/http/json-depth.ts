@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ErrorCode } from '../errors/error-codes.js';
+
+/**
+ * How deep a request body's JSON may nest. The contract's deepest input (variables → input →
+ * location → latitude, or a list of ids) is a handful of levels; 32 leaves room and still keeps
+ * every recursive walk over the body (GraphQL's variable coercion, the idempotency fingerprint,
+ * class-transformer) far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** The nesting depth of a parsed JSON value, walked without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+  }
+  return max;
+}
+
+/**
+ * Express middleware after the JSON body parser: a body nested deeper than `maxDepth` is
+ * refused with 400 and a GraphQL-shaped BAD_USER_INPUT before anything walks it. Found by the
+ * fuzz suite: deeply nested (unused) variables on a mutation with an Idempotency-Key overflowed
+ * the stack while the request was fingerprinted, a 500.
+ */
+export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (jsonDepth(req.body, maxDepth) <= maxDepth) return next();
+    const message = `The request body nests deeper than ${maxDepth} levels`;
+    res.status(400).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'body', message }] } }] });
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { createOrganisation, userSession } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/*
+ * Regression tests for what the fuzz suite (test/fuzz.e2e-spec.ts) found: each of these was a
+ * 500 or an INTERNAL_SERVER_ERROR, or an expected refusal logged as an error.
+ */
+
+let hub: TestApp;
+let headers: Record<string, string>;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  hub = await startTestApp();
+  headers = (await userSession(hub, 'ADMIN', (await createOrganisation(hub.db)).id)).headers;
+  jest.spyOn(Logger.prototype, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (a instanceof Error ? a.message : JSON.stringify(a))).join(' ')));
+});
+afterAll(async () => {
+  jest.restoreAllMocks();
+  await hub.close();
+});
+
+function nested(depth: number): unknown {
+  let v: unknown = 'x';
+  for (let i = 0; i < depth; i++) v = { a: v };
+  return v;
+}
+
+describe('requests the fuzzer found failing', () => {
+  it('answers an operationName that matches no operation, sent with an Idempotency-Key, as BAD_USER_INPUT (was a 500)', async () => {
+    const res = await hub.post(JSON.stringify({ query: 'mutation Real { logout(refreshToken: "x") }', operationName: 'Other' }), { ...headers, 'idempotency-key': 'k-1' });
+    expect(res.status).toBe(400);
+    expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses automatic persisted queries as BAD_USER_INPUT (a wrong hash was an INTERNAL_SERVER_ERROR)', async () => {
+    for (const sha256Hash of ['abc', 'a'.repeat(64)]) {
+      const res = await hub.post(JSON.stringify({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash } } }), headers);
+      expect(res.status).toBeLessThan(500);
+      expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('refuses a subscription sent over HTTP with BAD_USER_INPUT pointing at graphql-ws (was INTERNAL_SERVER_ERROR)', async () => {
+    const res = await hub.gql('subscription { incidentChanged { id } }', undefined, headers);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(res.body.errors?.[0].message).toMatch(/graphql-ws/);
+  });
+
+  it('refuses a body nested deeper than the limit with 400 BAD_USER_INPUT (deep variables with an Idempotency-Key overflowed the stack: a 500)', async () => {
+    const query = 'mutation { logout(refreshToken: "x") }';
+    const deep = await hub.post(JSON.stringify({ query, variables: { deep: nested(3000) } }), { ...headers, 'idempotency-key': 'k-2' });
+    expect(deep.status).toBe(400);
+    expect(deep.json().errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', validationErrors: [{ field: 'body' }] });
+    const fine = await hub.post(JSON.stringify({ query, variables: { shallow: nested(10) } }), { ...headers, 'idempotency-key': 'k-3' });
+    expect(fine.status).toBe(200);
+    expect(JSON.stringify(fine.json())).not.toMatch(/INTERNAL_SERVER_ERROR/);
+  });
+
+  it('logs neither expected refusals (FORBIDDEN, NOT_FOUND, BAD_USER_INPUT…) nor malformed requests as errors', async () => {
+    logged.length = 0;
+    await hub.gql('{ verifyAuditChain { valid } }'); // UNAUTHENTICATED
+    await hub.gql('{ incident(id: "00000000-0000-4000-8000-000000000000") { id } }', undefined, headers); // null or NOT_FOUND
+    await hub.gql('{ organisations(first: 1000) { totalCount } }', undefined, headers); // BAD_USER_INPUT
+    await hub.post(JSON.stringify({ query: 'query A { me { id } }', operationName: 'B' }), headers); // no such operation
+    expect(logged).toEqual([]);
+  });
+});

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Lexer, Source, TokenKind } from 'graphql';
+import { loadConfig } from '../src/config/app-config.js';
+import { userSession } from './support/factories.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Issue 7, "GraphQL limits": each limit of graphql-armor, graphql-js's parser and the body
+ * parser, tested exactly at the configured value (accepted) and one past it (refused with a
+ * contract code and a status below 500), on the hub as configured by default.
+ * (CSRF prevention, introspection and suggestions in production: test/graphql-plumbing.e2e-spec.ts.)
+ */
+/** Lexical tokens of a document as graphql-js's parser counts them (EOF excluded). */
+function countTokens(doc: string): number {
+  const lexer = new Lexer(new Source(doc));
+  let n = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) n++;
+  return n;
+}
+
+describe('GraphQL limits, at the limit and one past it', () => {
+  let hub: TestApp;
+  const limits = loadConfig({ NODE_ENV: 'test' }).graphql;
+  const bodyLimit = loadConfig({ NODE_ENV: 'test' }).http.bodyLimitBytes;
+
+  beforeAll(async () => {
+    const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '100000' });
+    const viewer = await userSession(app, 'VIEWER');
+    hub = { ...app, gql: (q, v, h = {}) => app.gql(q, v, { ...viewer.headers, ...h }) };
+  });
+  afterAll(() => hub.close());
+
+  async function expectAccepted(query: string, variables?: Record<string, unknown>) {
+    const res = await hub.gql(query, variables);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.body.data).toBeDefined();
+  }
+
+  async function expectRefused(query: string, code: string, message: RegExp, variables?: Record<string, unknown>) {
+    const res = await hub.gql(query, variables);
+    expect(res.status).toBe(400);
+    expect(res.body.data).toBeUndefined();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0].extensions.code).toBe(code);
+    expect(res.body.errors![0].message).toMatch(message);
+  }
+
+  it('uses the documented defaults', () => {
+    expect({ ...limits, bodyLimit }).toMatchObject({ maxDepth: 12, maxAliases: 15, maxTokens: 3000, maxCost: 20000, maxDirectives: 20, bodyLimit: 100 * 1024 });
+  });
+
+  it('depth: a selection exactly as deep as GRAPHQL_MAX_DEPTH is accepted, one level deeper refused', async () => {
+    // me > organisation > holdings > organisation > … > __typename: `depth` levels in all.
+    const deep = (depth: number) => {
+      const fields = ['me', ...Array.from({ length: depth - 2 }, (_, i) => (i % 2 === 0 ? 'organisation' : 'holdings'))];
+      return `{ ${fields.map((f) => `${f} { `).join('')}__typename${' }'.repeat(fields.length)} }`;
+    };
+    await expectAccepted(deep(limits.maxDepth));
+    await expectRefused(deep(limits.maxDepth + 1), 'GRAPHQL_VALIDATION_FAILED', new RegExp(`depth limit of ${limits.maxDepth} exceeded, found ${limits.maxDepth + 1}`));
+  });
+
+  it('depth: fragments do not hide depth', async () => {
+    const fields = Array.from({ length: limits.maxDepth - 1 }, (_, i) => (i % 2 === 0 ? 'organisation' : 'holdings'));
+    const query = `{ me { ...F } } fragment F on User { ${fields.map((f) => `${f} { `).join('')}__typename${' }'.repeat(fields.length)} }`;
+    await expectRefused(query, 'GRAPHQL_VALIDATION_FAILED', /depth limit/);
+  });
+
+  it('aliases: GRAPHQL_MAX_ALIASES aliases are accepted, one more refused', async () => {
+    // (Aliases of __typename are free in armor's count: they cost nothing to resolve.)
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    await expectAccepted(aliases(limits.maxAliases));
+    await expectRefused(aliases(limits.maxAliases + 1), 'GRAPHQL_VALIDATION_FAILED', new RegExp(`Aliases limit of ${limits.maxAliases} exceeded, found ${limits.maxAliases + 1}`));
+  });
+
+  it('tokens: a document of exactly GRAPHQL_MAX_TOKENS tokens is parsed, one more token refused with GRAPHQL_PARSE_FAILED', async () => {
+    // The tokens are the elements of a variable's default list; the request gives the variable,
+    // so the default is parsed and validated but never used. (Thousands of repeated fields would
+    // instead meet graphql-js's own validation budget for overlapping fields.)
+    const withElements = (m: number) => `query ($k: [OrganisationKind!] = [${Array(m).fill('OTHER').join(' ')}]) { organisations(kind: $k, first: 1) { totalCount } }`;
+    const fixed = countTokens(withElements(0));
+    const tokens = (n: number) => {
+      const doc = withElements(n - fixed);
+      expect(countTokens(doc)).toBe(n);
+      return doc;
+    };
+    await expectAccepted(tokens(limits.maxTokens), { k: ['OTHER'] });
+    await expectRefused(tokens(limits.maxTokens + 1), 'GRAPHQL_PARSE_FAILED', new RegExp(`more th\\w+ ${limits.maxTokens} tokens`), { k: ['OTHER'] });
+  });
+
+  it('the budget of graphql-js for comparing overlapping fields refuses thousands of repeated fields with a code and 400', async () => {
+    const res = await hub.gql(`{ ${Array(2000).fill('__typename').join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('cost: a query costing exactly GRAPHQL_MAX_COST is accepted, one costing one more refused', async () => {
+    // Armor's cost: a scalar costs 1, an object 2 plus 1.5 × each child, all times `first`.
+    // organisations(first: 100) { nodes { 86 × id } } = 100 × (2 + 1.5 × (2 + 1.5 × 86)) = 19850,
+    // and each top-level __typename adds 1.
+    expect(limits.maxCost).toBe(20000);
+    const costly = (extra: number) => `{ organisations(first: 100) { nodes { ${Array(86).fill('id').join(' ')} } } ${Array(extra).fill('__typename').join(' ')} }`;
+    await expectAccepted(costly(150));
+    await expectRefused(costly(151), 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 20000 exceeded, found 20001/);
+  });
+
+  it('cost: a small GRAPHQL_MAX_COST is enforced just as exactly', async () => {
+    const small = await startTestApp({ GRAPHQL_MAX_COST: '100' });
+    try {
+      const typenames = (n: number) => `{ ${Array(n).fill('__typename').join(' ')} }`;
+      expect((await small.gql(typenames(100))).body.errors).toBeUndefined();
+      const res = await small.gql(typenames(101));
+      expect(res.status).toBe(400);
+      expect(res.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.errors?.[0].message).toMatch(/Cost limit of 100 exceeded, found 101/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('directives: GRAPHQL_MAX_DIRECTIVES directives are accepted, one more refused', async () => {
+    const directives = (n: number) => `{ ${Array(n).fill('__typename @include(if: true)').join(' ')} }`;
+    await expectAccepted(directives(limits.maxDirectives));
+    await expectRefused(directives(limits.maxDirectives + 1), 'GRAPHQL_VALIDATION_FAILED', new RegExp(`Directives limit of ${limits.maxDirectives} exceeded, found ${limits.maxDirectives + 1}`));
+  });
+
+  describe('request body size', () => {
+    // A valid request padded with white space (not a token) to exactly `bytes` bytes.
+    const bodyOf = (bytes: number) => {
+      const head = '{"query":"{ __typename ';
+      const tail = '}"}';
+      return head + ' '.repeat(bytes - head.length - tail.length) + tail;
+    };
+
+    it('accepts a body of exactly GRAPHQL_BODY_LIMIT_BYTES', async () => {
+      const body = bodyOf(bodyLimit);
+      expect(Buffer.byteLength(body)).toBe(bodyLimit);
+      const res = await hub.post(body);
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual({ data: { __typename: 'Query' } });
+    });
+
+    it('refuses one byte more with 413 and a GraphQL error', async () => {
+      const body = bodyOf(bodyLimit + 1);
+      expect(Buffer.byteLength(body)).toBe(bodyLimit + 1);
+      const res = await hub.post(body);
+      expect(res.status).toBe(413);
+      expect(res.json()).toEqual({
+        errors: [{ message: 'The request body is too large', extensions: { code: 'BAD_USER_INPUT', validationErrors: [{ field: 'body', message: 'The request body is too large' }] } }],
+      });
+    });
+
+    it('counts bytes, not characters', async () => {
+      // Two-byte characters: half as many characters fill the limit.
+      const head = '{"query":"{ __typename }","variables":{"pad":"';
+      const tail = '"}}';
+      const room = bodyLimit - head.length - tail.length;
+      const res = await hub.post(head + 'é'.repeat(Math.floor(room / 2) + 1) + tail);
+      expect(res.status).toBe(413);
+    });
+  });
+
+  describe('batched operations (batching is off)', () => {
+    it('refuses a JSON array of operations with a clear error, status 400', async () => {
+      const res = await hub.post(JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]));
+      expect(res.status).toBe(400);
+      const error = res.json().errors[0];
+      expect(error.message).toMatch(/batching disabled/i);
+      expect(error.extensions.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('refuses a one-element array and an empty array alike', async () => {
+      for (const body of [JSON.stringify([{ query: '{ __typename }' }]), '[]']) {
+        const res = await hub.post(body);
+        expect(res.status).toBe(400);
+        expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      }
+    });
+  });
+});
