@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
@@ -69,7 +70,9 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     validationRules: protection.validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
-    plugins: [...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
+    // Apollo's cache-control plugin is on by default and wraps every field resolver to compute
+    // HTTP cache hints the hub never sends (its answers are per principal, `no-store`): off.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
     formatError,
     subscriptions: { 'graphql-ws': graphqlWs },
     // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.
