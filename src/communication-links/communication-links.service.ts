@@ -12,7 +12,7 @@ import { EventBus } from '../common/events/event-bus.service.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { Incident, INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
-import { isUniqueViolation } from '../organisations/organisations.service.js';
+import { isUniqueViolation } from '../common/database/sql.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
 import { filterMapAsyncIterator } from './filtered-events.js';
 import { CommunicationLinkStatus, LinkParticipantStatus } from './models/communication-link-enums.js';

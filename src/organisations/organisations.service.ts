@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isAdmin } from '../common/auth/principal.js';
+import { isUniqueViolation } from '../common/database/sql.js';
 import { TransactionService } from '../common/database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -14,12 +15,6 @@ import { OrganisationEntity } from './entities/organisation.entity.js';
 import { Organisation } from './models/organisation.model.js';
 
 const ORG_COLUMNS = `id, name, code, kind, duty_officer_phone AS "dutyOfficerPhone", email, active`;
-
-/** True when a database error is the violation of the named unique constraint or index. */
-export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const d = (e as { driverError?: { code?: string; constraint?: string } }).driverError ?? (e as { code?: string; constraint?: string });
-  return d?.code === '23505' && (!constraint || d.constraint === constraint);
-}
 
 @Injectable()
 export class OrganisationsService {

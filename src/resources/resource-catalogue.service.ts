@@ -6,7 +6,7 @@ import { TransactionService } from '../common/database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { isUniqueViolation } from '../organisations/organisations.service.js';
+import { isUniqueViolation } from '../common/database/sql.js';
 import type { CreateResourceTypeInput, SetResourceHoldingInput } from './dto/resource.inputs.js';
 import { HOLDING_COLUMNS, ResourceHolding, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import type { ResourceCategory } from './models/resource.enums.js';

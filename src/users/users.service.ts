@@ -9,7 +9,7 @@ import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { isUniqueViolation } from '../organisations/organisations.service.js';
+import { isUniqueViolation } from '../common/database/sql.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
 import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
 
