@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { countStatements } from './support/count-statements.js';
 import { createOrganisation, userSession } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -9,29 +9,6 @@ beforeAll(async () => {
   hub = await startTestApp();
 });
 afterAll(() => hub.close());
-
-/**
- * Counts the SQL statements the app sends while `work` runs, by wrapping `query` of the pg
- * Client class that the app's TypeORM driver uses (every pooled connection is one of them).
- * Nothing else talks to the database during `work`.
- */
-async function countStatements(work: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
-  const pg = (hub.db.driver as PostgresDriver).postgres as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
-  const proto = pg.Client.prototype;
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    proto.query = original;
-  }
-  return { count: statements.length, statements };
-}
 
 const PICTURE = `query ($id: ID!) { operationalPicture(incidentId: $id) {
   generatedAt notReportedCount statusCounts { status count }
@@ -48,6 +25,19 @@ const PICTURE = `query ($id: ID!) { operationalPicture(incidentId: $id) {
       pendingAcknowledgements { id }
     }
   }
+} }`;
+
+/** Scenario 1 of `npm run bench` (PICTURE in bench/run.mjs), verbatim. */
+const BENCH_PICTURE = `query Picture($id: ID!) { operationalPicture(incidentId: $id) {
+  notReportedCount statusCounts { status count }
+  incident { id reference title status }
+  participants {
+    organisation { id code name } operationalStatus reportOverdue
+    latestReport { id version latest situation visibility submittedAt nextReportDueAt
+      author { id displayName } recipients { id } acknowledgements { organisation { id } acknowledgedAt } }
+  }
+  openResourceRequests { id quantityRequested quantityFilled priority status }
+  activeCommunicationLinks { id name channel address }
 } }`;
 
 /**
@@ -123,8 +113,8 @@ describe('operationalPicture', () => {
     await hub.gql(PICTURE, { id: small.id }, viewer.headers);
     let smallResult: any;
     let largeResult: any;
-    const forSmall = await countStatements(async () => (smallResult = await hub.gql(PICTURE, { id: small.id }, viewer.headers)));
-    const forLarge = await countStatements(async () => (largeResult = await hub.gql(PICTURE, { id: large.id }, viewer.headers)));
+    const forSmall = await countStatements(hub, async () => (smallResult = await hub.gql(PICTURE, { id: small.id }, viewer.headers)));
+    const forLarge = await countStatements(hub, async () => (largeResult = await hub.gql(PICTURE, { id: large.id }, viewer.headers)));
     expect(smallResult.body.errors).toBeUndefined();
     expect(largeResult.body.errors).toBeUndefined();
     expect(largeResult.body.data.operationalPicture.participants).toHaveLength(40);
@@ -132,14 +122,38 @@ describe('operationalPicture', () => {
     expect(reported.length).toBe(30);
     expect(reported.every((l: any) => l.latestReport.version === 2 && l.latestReport.supersedes.version === 1 && l.latestReport.acknowledgements.length === 1)).toBe(true);
 
-    // 10 statements, whatever the number of participants: the caller's authentication, the
-    // incident access check, the picture's lines (one statement with a LATERAL per line), the
-    // incident row, then one batch per DataLoader: the incident's participants, organisations,
-    // users (authors and acknowledgers), superseded reports, acknowledgements and pending
-    // acknowledgements. No statement is sent twice (no query per row).
-    expect(forSmall.count).toBe(10);
-    expect(forLarge.count).toBe(10);
+    // 4 statements, whatever the number of participants: the caller's authentication; the
+    // picture (the incident row with the access check, the participants with their
+    // organisations, each one's newest readable report with its author and acknowledgements,
+    // which prime the request's loaders: incident.participants, the organisations of lines,
+    // recipients and acknowledgements, authors and acknowledgers here send nothing); then one
+    // batch per DataLoader that is left: superseded reports and pending acknowledgements.
+    // No statement is sent twice (no query per row).
+    expect(forSmall.count).toBe(4);
+    expect(forLarge.count).toBe(4);
     expect(new Set(forLarge.statements).size).toBe(forLarge.statements.length);
+  });
+
+  it("costs 4 SQL statements for bench scenario 1's document, for 5 and for 40 participants", async () => {
+    const viewer = await userSession(hub, 'LIAISON_OFFICER');
+    const small = await incidentWith(5, viewer.organisationId, viewer.id);
+    const large = await incidentWith(40, viewer.organisationId, viewer.id);
+    await hub.gql(BENCH_PICTURE, { id: small.id }, viewer.headers);
+    let smallResult: any;
+    let largeResult: any;
+    const forSmall = await countStatements(hub, async () => (smallResult = await hub.gql(BENCH_PICTURE, { id: small.id }, viewer.headers)));
+    const forLarge = await countStatements(hub, async () => (largeResult = await hub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
+    expect(smallResult.body.errors).toBeUndefined();
+    expect(largeResult.body.errors).toBeUndefined();
+    const lines = largeResult.body.data.operationalPicture.participants;
+    expect(lines).toHaveLength(40);
+    const reported = lines.filter((l: any) => l.latestReport);
+    expect(reported).toHaveLength(30);
+    expect(reported.every((l: any) => l.latestReport.author.id === viewer.id && l.latestReport.acknowledgements[0].organisation.id === viewer.organisationId)).toBe(true);
+    expect(reported.filter((l: any) => l.latestReport.visibility === 'RESTRICTED').every((l: any) => l.latestReport.recipients[0].id === viewer.organisationId)).toBe(true);
+    // Authentication, the picture, the open resource requests and the active links.
+    expect(forSmall.count).toBe(4);
+    expect(forLarge.count).toBe(4);
   });
 });
 

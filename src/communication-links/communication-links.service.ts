@@ -9,6 +9,7 @@ import { TransactionService, type Tx } from '../common/database/transaction.serv
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { PerEvent, sharedEventLoaders } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { Incident, INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
@@ -282,15 +283,20 @@ export class CommunicationLinksService {
     const p = ctx.who;
     if (incidentId) await this.access.requireIncident(ctx, incidentId);
     const source = this.events.asyncIterator<LinkChangedEvent>(LINK_CHANGED_TOPIC);
-    return filterMapAsyncIterator(source, async ({ link }) => {
+    return filterMapAsyncIterator(source, async (event) => {
+      const { link } = event;
       if (incidentId && link.incident_id !== incidentId) return undefined;
-      if (!seesAllIncidents(p) && !(await this.access.visibleIncidentIds(p, [link.incident_id])).has(link.incident_id)) return undefined;
+      if (!seesAllIncidents(p) && !this.access.seesIncident(p, await this.linkEventParticipants.get(event))) return undefined;
       // One subscription keeps one context for all its events: each event is a new read, so
-      // nested fields must not come from the DataLoaders of the previous one.
-      ctx.loaders.clear();
+      // nested fields must not come from the DataLoaders of the previous one. They are shared
+      // with the event's other subscribers of the same viewer class.
+      ctx.useLoaders(sharedEventLoaders(event, p));
       return { communicationLinkChanged: CommunicationLink.fromRow(link) };
     });
   }
+
+  /** The participants of a link event's incident, read once per event for all its subscribers. */
+  private readonly linkEventParticipants = new PerEvent<LinkChangedEvent, string[]>((e) => this.access.participantOrganisationIds(e.link.incident_id));
 
   // ------------------------------------------------------------------ the printable plan
 

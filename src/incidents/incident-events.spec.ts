@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PubSub } from 'graphql-subscriptions';
+import { Role } from '../common/auth/roles.js';
+import { PerEvent } from '../common/events/per-event.js';
 import { RequestContext } from '../common/request/request-context.js';
 import { selectEvents } from './incident-events.js';
 import { formatReference, likePattern } from './incidents.service.js';
@@ -19,6 +21,46 @@ describe('selectEvents', () => {
     expect(await first).toEqual({ done: false, value: { changed: 2 } });
     expect(await events.next()).toEqual({ done: false, value: { changed: 4 } });
     expect(cleared).toEqual([0, 0, 0, 0]);
+  });
+
+  it('shares the loaders of one event between subscribers of the same viewer class only, and starts each event afresh', async () => {
+    const pubsub = new PubSub();
+    const principal = (organisationId: string, role = Role.VIEWER) => ({ kind: 'user' as const, userId: organisationId + role, apiKeyId: null, organisationId, role, scopes: null });
+    const contexts = [principal('a'), principal('a'), principal('b'), principal('a', Role.ADMIN)].map((p, i) => Object.assign(new RequestContext(`t${i}`, null), { principal: p }));
+    const seen: Map<string, unknown>[][] = contexts.map(() => []);
+    const iterators = contexts.map((ctx, i) =>
+      selectEvents(ctx, 'e', pubsub.asyncIterableIterator<{ n: number }>('t'), async () => {
+        seen[i].push(ctx.loaders);
+        return 1;
+      }),
+    );
+    const firsts = iterators.map((it) => it.next());
+    await pubsub.publish('t', { n: 1 });
+    await Promise.all(firsts);
+    const seconds = iterators.map((it) => it.next());
+    await pubsub.publish('t', { n: 2 });
+    await Promise.all(seconds);
+    expect(seen[0][0]).toBe(seen[1][0]);
+    expect(seen[0][0]).not.toBe(seen[2][0]);
+    expect(seen[0][0]).not.toBe(seen[3][0]);
+    expect(seen[0][1]).toBe(seen[1][1]);
+    expect(seen[0][1]).not.toBe(seen[0][0]);
+  });
+
+  it('PerEvent computes once per event object and forgets a failure', async () => {
+    let calls = 0;
+    const facts = new PerEvent<{ fail?: boolean }, number>(async (e) => {
+      calls++;
+      if (e.fail) throw new Error('no');
+      return calls;
+    });
+    const one = {};
+    expect(await Promise.all([facts.get(one), facts.get(one)])).toEqual([1, 1]);
+    expect(await facts.get({})).toBe(2);
+    const failing = { fail: true };
+    await expect(facts.get(failing)).rejects.toThrow('no');
+    await expect(facts.get(failing)).rejects.toThrow('no');
+    expect(calls).toBe(4);
   });
 
   it('ends a pending subscription on return(), even while no event is waiting', async () => {

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import { sharedEventLoaders } from '../common/events/per-event.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import type { SituationReportRow } from './models/situation-report.model.js';
 
-/** Topics on the EventBus; payloads are plain ids so that they cross Redis unchanged. */
+/** Topics on the EventBus; payloads are plain JSON (ids, strings, ISO dates) so that they cross Redis unchanged. */
 export const INCIDENT_CHANGED = 'incident.changed';
 export const SITUATION_REPORT_SUBMITTED = 'situationReport.submitted';
 
@@ -12,6 +14,15 @@ export interface IncidentChangedEvent {
 export interface SituationReportSubmittedEvent {
   reportId: string;
   incidentId: string;
+  /**
+   * The report as committed (its visibility, author organisation and recipients decide who
+   * reads it), and the organisations taking part in the incident when it was committed (the
+   * submit holds a share lock on the incident, so nobody joins meanwhile): with both, each
+   * subscriber's filter is pure, and the event costs no statement per subscriber. Absent from
+   * events of an older publisher; the subscribers then read both once per event.
+   */
+  report?: SituationReportRow;
+  participantOrganisationIds?: string[];
 }
 
 const logger = new Logger('Subscriptions');
@@ -19,10 +30,14 @@ const logger = new Logger('Subscriptions');
 /**
  * The events of `source` that `select` turns into a value for this subscriber, as
  * `{ [field]: value }` (what graphql-js's default resolver reads). `select` answers undefined
- * to drop an event (the subscriber may not read it). The subscription's request context lives
- * as long as the subscription, so its DataLoaders are cleared for every event: each event is
- * read fresh, as a new query would. `return()` is passed straight to the source, so an
- * unsubscribe ends the pub/sub subscription even while no event is pending.
+ * to drop an event (the subscriber may not read it); it should decide from facts shared by
+ * all subscribers of the event (PerEvent), not with statements of its own. The subscription's
+ * request context lives as long as the subscription, so it gets fresh DataLoaders for every
+ * event: each event is read fresh, as a new query would; those loaders are shared with the
+ * other subscribers of the same event and viewer class (sharedEventLoaders), so nested fields
+ * cost one batch per event and viewer class, not one per subscriber. `return()` is passed
+ * straight to the source, so an unsubscribe ends the pub/sub subscription even while no event
+ * is pending.
  */
 export function selectEvents<E, V>(
   ctx: RequestContext,
@@ -46,7 +61,7 @@ export function selectEvents<E, V>(
       while (!closed) {
         const item = await Promise.race([source.next(), whenClosed]);
         if (item.done || closed) break;
-        ctx.loaders.clear();
+        ctx.useLoaders(sharedEventLoaders(item.value as object, ctx.principal));
         try {
           const value = await select(item.value);
           if (value !== undefined) return { done: false, value: { [field]: value } };

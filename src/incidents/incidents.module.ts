@@ -4,7 +4,6 @@ import { IncidentsResolver } from './incidents.resolver.js';
 import { IncidentsService } from './incidents.service.js';
 import { OperationalPictureResolver } from './operational-picture.resolver.js';
 import { OperationalPictureService } from './operational-picture.service.js';
-import { IncidentParticipantResolver, ParticipantStatusResolver } from './participants.resolver.js';
 import { ReportAcknowledgementResolver, SituationReportsResolver } from './situation-reports.resolver.js';
 import { SituationReportsService } from './situation-reports.service.js';
 
@@ -16,8 +15,6 @@ import { SituationReportsService } from './situation-reports.service.js';
     SituationReportsService,
     OperationalPictureService,
     IncidentsResolver,
-    IncidentParticipantResolver,
-    ParticipantStatusResolver,
     SituationReportsResolver,
     ReportAcknowledgementResolver,
     OperationalPictureResolver,

@@ -6,23 +6,27 @@ import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { Role, roleAtLeast } from '../common/auth/roles.js';
 import { TransactionService, type Tx } from '../common/database/transaction.service.js';
-import { BadUserInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
-import { ConflictReason, ErrorCode } from '../common/errors/error-codes.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { PerEvent } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
 import type { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs.js';
 import type { IncidentsArgs } from './dto/incidents.args.js';
 import { INCIDENT_CHANGED, selectEvents, type IncidentChangedEvent } from './incident-events.js';
 import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
+import type { Organisation } from '../organisations/models/organisation.model.js';
 
 interface ParticipantRow {
   incident_id: string;
   organisation_id: string;
   lead: boolean;
   joined_at: Date;
+  [orgColumn: `org_${string}`]: unknown;
 }
 
 /** `%`, `_` and `\` match themselves in a free-text search. */
@@ -42,6 +46,7 @@ export class IncidentsService {
     private readonly tx: TransactionService,
     private readonly access: AccessService,
     private readonly events: EventBus,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   // ------------------------------------------------------------------ reading
@@ -63,27 +68,46 @@ export class IncidentsService {
     return rowLoader<IncidentRow>(ctx, this.db, 'incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`);
   }
 
-  /** Incident.participants, lead first then by joining time: one query for every incident of a list. */
+  /**
+   * Incident.participants, lead first then by joining time: one query for every incident of a
+   * list, with each participant's organisation (set on the participant, and put into the
+   * request's organisation loader).
+   */
   async participants(ctx: RequestContext, incidentId: string): Promise<IncidentParticipant[]> {
-    const loader = ctx.loader(
+    return this.participantsLoader(ctx).load(incidentId);
+  }
+
+  private participantsLoader(ctx: RequestContext) {
+    return ctx.loader(
       'incidentParticipants',
       () =>
         new DataLoader<string, IncidentParticipant[]>(async (ids) => {
           const rows: ParticipantRow[] = await this.db.query(
-            `SELECT incident_id, organisation_id, lead, joined_at FROM incident_participants
-              WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, lead DESC, joined_at, organisation_id`,
+            `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at, ${orgColumnsAs('o', 'org_')}
+               FROM incident_participants ip JOIN organisations o ON o.id = ip.organisation_id
+              WHERE ip.incident_id = ANY($1::uuid[]) ORDER BY ip.incident_id, ip.lead DESC, ip.joined_at, ip.organisation_id`,
             [ids as string[]],
           );
           const byIncident = new Map<string, IncidentParticipant[]>(ids.map((id) => [id, []]));
+          const orgs = new Map<string, Organisation>();
           for (const r of rows) {
-            byIncident.get(r.incident_id)?.push(
-              Object.assign(new IncidentParticipant(), { incidentId: r.incident_id, organisationId: r.organisation_id, lead: r.lead, joinedAt: r.joined_at }),
-            );
+            let organisation = orgs.get(r.organisation_id);
+            if (!organisation) orgs.set(r.organisation_id, (organisation = this.organisations.primeFromRow(ctx, r, 'org_')));
+            byIncident.get(r.incident_id)?.push(participant(r.incident_id, r.organisation_id, r.lead, r.joined_at, organisation));
           }
           return ids.map((id) => byIncident.get(id) ?? []);
         }),
     );
-    return loader.load(incidentId);
+  }
+
+  /**
+   * For OperationalPictureService, which read the incident row and its participants (with
+   * their organisations) in its own statement: later field resolvers of the same request
+   * (`picture.incident`, `incident.participants`, a report's `incident`) find them cached.
+   */
+  prime(ctx: RequestContext, row: IncidentRow, participants: IncidentParticipant[]): void {
+    this.rowLoader(ctx).prime(row.id, row);
+    this.participantsLoader(ctx).prime(row.id, participants);
   }
 
   /**
@@ -251,17 +275,34 @@ export class IncidentsService {
 
   // ------------------------------------------------------------------ subscriptions
 
-  /** `incidentChanged`: each change, read as `incident(id)` would read it for this subscriber; the others are dropped. */
+  /**
+   * The incident and its participants as committed when the event arrives, read once per event
+   * for every subscriber in this process (one statement).
+   */
+  private readonly changedFacts = new PerEvent<IncidentChangedEvent, { incident: Incident; participants: string[] } | null>(async (e) => {
+    const [row]: (IncidentRow & { participant_ids: string[] })[] = await this.db.query(
+      `SELECT ${INCIDENT_COLUMNS}, ARRAY(SELECT ip.organisation_id FROM incident_participants ip WHERE ip.incident_id = incidents.id) AS participant_ids
+         FROM incidents WHERE id = $1`,
+      [e.incidentId],
+    );
+    return row ? { incident: Incident.fromRow(row), participants: row.participant_ids } : null;
+  });
+
+  /**
+   * `incidentChanged`: each change, read as `incident(id)` would read it for this subscriber
+   * (AccessService's rule, decided from the event's shared facts); the others are dropped.
+   */
   changes(ctx: RequestContext) {
+    const p = ctx.who;
     return selectEvents(ctx, 'incidentChanged', this.events.asyncIterator<IncidentChangedEvent>(INCIDENT_CHANGED), async (e) => {
-      try {
-        return await this.findVisible(ctx, e.incidentId);
-      } catch (err) {
-        if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) return undefined;
-        throw err;
-      }
+      const facts = await this.changedFacts.get(e);
+      return facts && this.access.seesIncident(p, facts.participants) ? facts.incident : undefined;
     });
   }
+}
+
+export function participant(incidentId: string, organisationId: string, lead: boolean, joinedAt: Date, organisation: Organisation): IncidentParticipant {
+  return Object.assign(new IncidentParticipant(), { incidentId, organisationId, lead, joinedAt, organisation });
 }
 
 function closedError(): ConflictError {

@@ -1,63 +1,122 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
-import { isAdmin } from '../common/auth/principal.js';
+import { visibleIncidentSql } from '../common/access/access.service.js';
+import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { IncidentsService } from './incidents.service.js';
+import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
+import { User, type UserRow } from '../users/models/user.model.js';
+import { IncidentsService, participant } from './incidents.service.js';
 import { OperationalStatus } from './models/incident.enums.js';
+import { Incident, INCIDENT_COLUMNS, type IncidentRow } from './models/incident.model.js';
 import { OperationalPicture, ParticipantStatus } from './models/operational-picture.model.js';
 import { REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
-import { readableReportSql } from './situation-reports.service.js';
+import { acknowledgement, readableReportSql, SituationReportsService } from './situation-reports.service.js';
 
 const STATUS_ORDER = [OperationalStatus.NORMAL, OperationalStatus.STRAINED, OperationalStatus.SEVERELY_STRAINED, OperationalStatus.CRITICAL];
 
-type PictureRow = { participant_id: string; overdue: boolean | null } & Partial<SituationReportRow>;
+const INCIDENT_FIELDS = INCIDENT_COLUMNS.split(',').map((c) => c.trim());
+const USER_FIELDS = ['id', 'organisation_id', 'email', 'display_name', 'role', 'active', 'created_at'] as const;
+
+type PictureRow = Partial<SituationReportRow> & {
+  participant_id: string | null;
+  participant_lead: boolean;
+  participant_joined_at: Date;
+  overdue: boolean | null;
+  ack_org_ids: string[] | null;
+  ack_user_ids: (string | null)[] | null;
+  ack_at: Date[] | null;
+  [prefixed: `inc_${string}` | `org_${string}` | `author_${string}`]: unknown;
+};
+
+function unprefixed<T>(row: Record<string, unknown>, prefix: string, fields: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = row[prefix + f];
+  return out as T;
+}
 
 /**
- * The common operational picture. Its cost does not grow with the number of participants:
- * the access check, the incident row and one statement that finds, for every participant, its
- * newest report that the viewer may read (a LATERAL per participant row, in the same
- * statement). The organisations of the lines come through the per-request loader (one more).
+ * The common operational picture in one statement, whatever the number of participants: the
+ * incident row with the caller's access check (no row: NOT_FOUND), one row per participant
+ * with its organisation and its newest report that the viewer may read (a LATERAL per
+ * participant), that report's author and acknowledgements. What it read is put into the
+ * request's loaders (incident, participants, organisations, users, acknowledgements), so that
+ * the picture's field resolvers send no statement of their own for it.
  */
 @Injectable()
 export class OperationalPictureService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly access: AccessService,
     private readonly incidents: IncidentsService,
+    private readonly reports: SituationReportsService,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   async picture(ctx: RequestContext, incidentId: string): Promise<OperationalPicture> {
     const p = ctx.who;
-    await this.access.requireIncident(ctx, incidentId);
-    const [incident, rows] = await Promise.all([
-      this.incidents.require(ctx, incidentId),
-      this.db.query(
-        `SELECT ip.organisation_id AS participant_id, lr.*,
-                (lr.latest AND lr.next_report_due_at < now()) AS overdue
-           FROM incident_participants ip
-           LEFT JOIN LATERAL (
-             SELECT ${REPORT_COLUMNS} FROM situation_reports r
-              WHERE r.incident_id = ip.incident_id AND r.organisation_id = ip.organisation_id AND ${readableReportSql('$2', '$3')}
-              ORDER BY r.version DESC LIMIT 1) lr ON true
-          WHERE ip.incident_id = $1
-          ORDER BY ip.lead DESC, ip.joined_at, ip.organisation_id`,
-        [incidentId, p.organisationId, isAdmin(p)],
-      ) as Promise<PictureRow[]>,
-    ]);
+    const rows: PictureRow[] = await this.db.query(
+      `SELECT ${INCIDENT_FIELDS.map((c) => `i.${c} AS inc_${c}`).join(', ')},
+              ip.organisation_id AS participant_id, ip.lead AS participant_lead, ip.joined_at AS participant_joined_at,
+              ${orgColumnsAs('o', 'org_')}, lr.*, (lr.latest AND lr.next_report_due_at < now()) AS overdue,
+              ${USER_FIELDS.map((c) => `u.${c} AS author_${c}`).join(', ')},
+              ak.ack_org_ids, ak.ack_user_ids, ak.ack_at
+         FROM incidents i
+         LEFT JOIN incident_participants ip ON ip.incident_id = i.id
+         LEFT JOIN organisations o ON o.id = ip.organisation_id
+         LEFT JOIN LATERAL (
+           SELECT ${REPORT_COLUMNS} FROM situation_reports r
+            WHERE r.incident_id = ip.incident_id AND r.organisation_id = ip.organisation_id AND ${readableReportSql('$2', '$3')}
+            ORDER BY r.version DESC LIMIT 1) lr ON true
+         LEFT JOIN users u ON u.id = lr.author_user_id
+         LEFT JOIN LATERAL (
+           SELECT array_agg(a.organisation_id ORDER BY a.acknowledged_at, a.organisation_id) AS ack_org_ids,
+                  array_agg(a.acknowledged_by_user_id ORDER BY a.acknowledged_at, a.organisation_id) AS ack_user_ids,
+                  array_agg(a.acknowledged_at ORDER BY a.acknowledged_at, a.organisation_id) AS ack_at
+             FROM situation_report_acknowledgements a WHERE a.report_id = lr.id) ak ON lr.id IS NOT NULL
+        WHERE i.id = $1
+          AND ${visibleIncidentSql('i.id', '$2', '$4')}
+        ORDER BY ip.lead DESC, ip.joined_at, ip.organisation_id`,
+      [incidentId, p.organisationId, isAdmin(p), seesAllIncidents(p)],
+    );
+    if (!rows.length) throw new NotFoundError('Incident', incidentId);
 
-    const participants = rows.map((r) => {
-      const latestReport = r.id ? SituationReport.fromRow(r as SituationReportRow) : null;
-      return Object.assign(new ParticipantStatus(), {
-        organisationId: r.participant_id,
-        latestReport,
-        operationalStatus: latestReport?.operationalStatus ?? null,
-        reportOverdue: r.overdue === true,
-      });
-    });
+    const incidentRow = unprefixed<IncidentRow>(rows[0], 'inc_', INCIDENT_FIELDS);
+    const incident = Incident.fromRow(incidentRow);
+    const participants: ParticipantStatus[] = [];
+    const incidentParticipants = [];
     const counts = new Map<OperationalStatus, number>(STATUS_ORDER.map((s) => [s, 0]));
-    for (const line of participants) if (line.operationalStatus) counts.set(line.operationalStatus, (counts.get(line.operationalStatus) ?? 0) + 1);
+    let notReportedCount = 0;
+    for (const r of rows) {
+      if (!r.participant_id) continue;
+      const organisation = this.organisations.primeFromRow(ctx, r, 'org_');
+      incidentParticipants.push(participant(incidentId, r.participant_id, r.participant_lead, r.participant_joined_at, organisation));
+      let latestReport: SituationReport | null = null;
+      if (r.id) {
+        latestReport = SituationReport.fromRow(r as SituationReportRow);
+        const author = r.author_id ? User.fromRow(unprefixed<UserRow>(r, 'author_', USER_FIELDS)) : null;
+        const ackOrgs = r.ack_org_ids ?? [];
+        this.reports.prime(
+          ctx,
+          latestReport.id,
+          author,
+          ackOrgs.map((org, k) => acknowledgement(org, r.ack_user_ids![k] ?? null, r.ack_at![k])),
+        );
+        counts.set(latestReport.operationalStatus, (counts.get(latestReport.operationalStatus) ?? 0) + 1);
+      } else {
+        notReportedCount++;
+      }
+      participants.push(
+        Object.assign(new ParticipantStatus(), {
+          organisationId: r.participant_id,
+          organisation,
+          latestReport,
+          operationalStatus: latestReport?.operationalStatus ?? null,
+          reportOverdue: r.overdue === true,
+        }),
+      );
+    }
+    this.incidents.prime(ctx, incidentRow, incidentParticipants);
 
     return Object.assign(new OperationalPicture(), {
       incidentId,
@@ -65,7 +124,7 @@ export class OperationalPictureService {
       generatedAt: new Date(),
       participants,
       statusCounts: STATUS_ORDER.map((status) => ({ status, count: counts.get(status) ?? 0 })),
-      notReportedCount: participants.filter((l) => !l.latestReport).length,
+      notReportedCount,
     });
   }
 }

@@ -6,9 +6,9 @@ import { AccessService } from '../common/access/access.service.js';
 import { isAdmin, type Principal } from '../common/auth/principal.js';
 import { ApiScope } from '../common/auth/roles.js';
 import { TransactionService } from '../common/database/transaction.service.js';
-import { BadUserInputError, DomainError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
-import { ErrorCode } from '../common/errors/error-codes.js';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { PerEvent } from '../common/events/per-event.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
@@ -25,6 +25,11 @@ import { ReportAcknowledgement, REPORT_COLUMNS, SituationReport, type SituationR
 export function readableReportSql(org: string, admin: string): string {
   return `(${admin}::boolean OR r.visibility = 'ALL_PARTICIPANTS' OR r.organisation_id = ${org}::uuid
            OR EXISTS (SELECT 1 FROM situation_report_recipients vr WHERE vr.report_id = r.id AND vr.organisation_id = ${org}::uuid))`;
+}
+
+/** SituationReport.acknowledgements' element, oldest first. */
+export function acknowledgement(organisationId: string, acknowledgedByUserId: string | null, acknowledgedAt: Date): ReportAcknowledgement {
+  return Object.assign(new ReportAcknowledgement(), { organisationId, acknowledgedByUserId, acknowledgedAt });
 }
 
 /**
@@ -146,7 +151,11 @@ export class SituationReportsService {
   /** SituationReport.author and ReportAcknowledgement.acknowledgedBy: a user reached through a report the caller may read. */
   async user(ctx: RequestContext, userId: string | null): Promise<User | null> {
     if (!userId) return null;
-    const loader = ctx.loader(
+    return this.userLoader(ctx).load(userId);
+  }
+
+  private userLoader(ctx: RequestContext) {
+    return ctx.loader(
       'reportUser',
       () =>
         new DataLoader<string, User | null>(async (ids) => {
@@ -155,12 +164,15 @@ export class SituationReportsService {
           return ids.map((id) => byId.get(id) ?? null);
         }),
     );
-    return loader.load(userId);
   }
 
   /** SituationReport.acknowledgements, oldest first. */
   acknowledgements(ctx: RequestContext, reportId: string): Promise<ReportAcknowledgement[]> {
-    const loader = ctx.loader(
+    return this.acknowledgementsLoader(ctx).load(reportId);
+  }
+
+  private acknowledgementsLoader(ctx: RequestContext) {
+    return ctx.loader(
       'reportAcknowledgements',
       () =>
         new DataLoader<string, ReportAcknowledgement[]>(async (ids) => {
@@ -169,14 +181,20 @@ export class SituationReportsService {
               WHERE report_id = ANY($1::uuid[]) ORDER BY acknowledged_at, organisation_id`,
             [ids as string[]],
           );
-          return ids.map((id) =>
-            rows
-              .filter((r) => r.report_id === id)
-              .map((r) => Object.assign(new ReportAcknowledgement(), { organisationId: r.organisation_id, acknowledgedByUserId: r.acknowledged_by_user_id, acknowledgedAt: r.acknowledged_at })),
-          );
+          const byReport = new Map<string, ReportAcknowledgement[]>(ids.map((id) => [id, []]));
+          for (const r of rows) byReport.get(r.report_id)?.push(acknowledgement(r.organisation_id, r.acknowledged_by_user_id, r.acknowledged_at));
+          return ids.map((id) => byReport.get(id) ?? []);
         }),
     );
-    return loader.load(reportId);
+  }
+
+  /**
+   * For statements that already selected a report's author and acknowledgements (the
+   * operational picture): the field resolvers of the same request find them cached.
+   */
+  prime(ctx: RequestContext, reportId: string, author: User | null, acknowledgements: ReportAcknowledgement[]): void {
+    if (author) this.userLoader(ctx).prime(author.id, author);
+    this.acknowledgementsLoader(ctx).prime(reportId, acknowledgements);
   }
 
   /** SituationReport.pendingAcknowledgements: the organisations addressed that have not acknowledged. */
@@ -220,9 +238,12 @@ export class SituationReportsService {
     return this.tx.run(ctx, async (tx) => {
       // NOT_FOUND when not visible, CONFLICT when closed; the share lock keeps it open until commit.
       await this.access.requireOpenIncident(ctx, incidentId, tx.manager);
-      const [counter] = await tx.query<{ version: number }>(
+      // The participants travel with the event (subscribers filter on them without a statement);
+      // the share lock on the incident keeps anyone from joining until this commits.
+      const [counter] = await tx.query<{ version: number; participants: string[] }>(
         `UPDATE incident_participants SET report_versions = report_versions + 1
-          WHERE incident_id = $1 AND organisation_id = $2 RETURNING report_versions AS version`,
+          WHERE incident_id = $1 AND organisation_id = $2
+          RETURNING report_versions AS version, ARRAY(SELECT organisation_id FROM incident_participants WHERE incident_id = $1) AS participants`,
         [incidentId, p.organisationId],
       );
       if (!counter) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
@@ -273,7 +294,8 @@ export class SituationReportsService {
         entityId: id,
         details: { incidentId, version: row.version, operationalStatus: row.operational_status, visibility: row.visibility, recipientOrganisationIds: recipients },
       });
-      tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, { reportId: id, incidentId }));
+      const event: SituationReportSubmittedEvent = { reportId: id, incidentId, report: toJson(row), participantOrganisationIds: counter.participants };
+      tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, event));
       return SituationReport.fromRow(row);
     });
   }
@@ -306,21 +328,56 @@ export class SituationReportsService {
   // ------------------------------------------------------------------ subscriptions
 
   /**
+   * The facts of one submitted event, once for all its subscribers in this process: the
+   * report and the incident's participants as the publisher committed them, or (an event of
+   * an older publisher) as read now, in one statement.
+   */
+  private readonly submittedFacts = new PerEvent<SituationReportSubmittedEvent, SubmittedFacts | null>(async (e) => {
+    if (e.report && e.participantOrganisationIds) {
+      return { report: reportFromJson(e.report), participants: e.participantOrganisationIds };
+    }
+    const [row]: (SituationReportRow & { participant_ids: string[] })[] = await this.db.query(
+      `SELECT ${REPORT_COLUMNS}, ARRAY(SELECT ip.organisation_id FROM incident_participants ip WHERE ip.incident_id = r.incident_id) AS participant_ids
+         FROM situation_reports r WHERE r.id = $1`,
+      [e.reportId],
+    );
+    return row ? { report: SituationReport.fromRow(row), participants: row.participant_ids } : null;
+  });
+
+  /**
    * `situationReportSubmitted`: every new report that this subscriber could read with
-   * `situationReport(id)` (the same checks, per event); one incident when incidentId is given,
-   * which must then be visible (NOT_FOUND otherwise, at subscribe time).
+   * `situationReport(id)`: the same rules (AccessService: sees the incident, then
+   * canReadReport), decided from the event's shared facts without a statement per subscriber;
+   * one incident when incidentId is given, which must then be visible (NOT_FOUND otherwise, at
+   * subscribe time).
    */
   async submitted(ctx: RequestContext, incidentId?: string) {
     if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    const p = ctx.who;
     const source = this.events.asyncIterator<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED);
     return selectEvents(ctx, 'situationReportSubmitted', source, async (e) => {
       if (incidentId && e.incidentId !== incidentId) return undefined;
-      try {
-        return await this.findReadable(ctx, e.reportId);
-      } catch (err) {
-        if (err instanceof DomainError && err.code === ErrorCode.NOT_FOUND) return undefined;
-        throw err;
-      }
+      const facts = await this.submittedFacts.get(e);
+      if (!facts || !this.access.seesIncident(p, facts.participants) || !this.canRead(p, facts.report)) return undefined;
+      return facts.report;
     });
   }
+}
+
+interface SubmittedFacts {
+  report: SituationReport;
+  participants: string[];
+}
+
+/** Dates as ISO strings, the same in-process as through Redis. */
+function toJson<T>(row: T): T {
+  return JSON.parse(JSON.stringify(row)) as T;
+}
+
+/** A report row as it came through the EventBus, with its dates as Dates again. */
+function reportFromJson(row: SituationReportRow): SituationReport {
+  const report = SituationReport.fromRow(row);
+  report.submittedAt = new Date(report.submittedAt);
+  if (report.nextReportDueAt) report.nextReportDueAt = new Date(report.nextReportDueAt);
+  return report;
 }

@@ -16,6 +16,11 @@ import { Organisation } from './models/organisation.model.js';
 
 const ORG_COLUMNS = `id, name, code, kind, duty_officer_phone AS "dutyOfficerPhone", email, active`;
 
+/** The organisation columns of `alias` as `<prefix><column>`, for OrganisationsService.primeFromRow. */
+export function orgColumnsAs(alias: string, prefix: string): string {
+  return ['id', 'name', 'code', 'kind', 'duty_officer_phone', 'email', 'active'].map((c) => `${alias}.${c} AS ${prefix}${c}`).join(', ');
+}
+
 @Injectable()
 export class OrganisationsService {
   constructor(
@@ -51,6 +56,26 @@ export class OrganisationsService {
     const org = await this.findById(ctx, id);
     if (!org) throw new NotFoundError('Organisation', id);
     return org;
+  }
+
+  /**
+   * The organisation of each row that another statement already selected (with
+   * `orgColumnsAs`), put into this request's organisation loader so that field resolvers
+   * reaching them (recipients, acknowledgements...) send no statement of their own.
+   */
+  primeFromRow(ctx: RequestContext, selected: object, prefix: string): Organisation {
+    const row = selected as Record<string, unknown>;
+    const entity = {
+      id: row[`${prefix}id`],
+      name: row[`${prefix}name`],
+      code: row[`${prefix}code`],
+      kind: row[`${prefix}kind`],
+      dutyOfficerPhone: row[`${prefix}duty_officer_phone`],
+      email: row[`${prefix}email`],
+      active: row[`${prefix}active`],
+    } as OrganisationEntity;
+    this.loader(ctx).prime(entity.id, entity);
+    return Organisation.fromEntity(entity);
   }
 
   private loader(ctx: RequestContext) {

@@ -3,6 +3,7 @@ import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import type { Tx } from '../common/database/transaction.service.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { PerEvent, sharedEventLoaders } from '../common/events/per-event.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
 import { ResourceRequest, type ResourceRequestRow } from './models/resource-request.model.js';
@@ -19,7 +20,8 @@ interface Event<Row> {
  * Subscription events of requests and loans. Published after commit only (never for a
  * rolled-back change), with the row as it was committed, as plain JSON (it may cross Redis).
  * Each subscriber receives only events of incidents it may see, checked through the same
- * AccessService rule as queries, at the moment the event arrives.
+ * AccessService rule as queries, at the moment the event arrives (the participants read once
+ * per event, not once per subscriber).
  */
 @Injectable()
 export class ResourceEventsService {
@@ -27,6 +29,9 @@ export class ResourceEventsService {
     private readonly bus: EventBus,
     private readonly access: AccessService,
   ) {}
+
+  /** The event's incident's participants, read once per event for all its subscribers. */
+  private readonly participants = new PerEvent<Event<unknown>, string[]>((e) => this.access.participantOrganisationIds(e.incidentId));
 
   requestChanged(tx: Tx, row: ResourceRequestRow): void {
     const event: Event<ResourceRequestRow> = { incidentId: row.incident_id, row: toJson(row) };
@@ -57,8 +62,9 @@ export class ResourceEventsService {
     const visible = async (e: Event<Row>): Promise<boolean> => {
       if (incidentId && e.incidentId !== incidentId) return false;
       if (seesAllIncidents(principal)) return true;
-      // Participation can change during a subscription: asked again for each event.
-      return (await this.access.visibleIncidentIds(principal, [e.incidentId])).has(e.incidentId);
+      // Participation can change during a subscription: asked again for each event, once for
+      // all its subscribers.
+      return this.access.seesIncident(principal, await this.participants.get(e));
     };
     const iterator: AsyncIterableIterator<Out> = {
       async next(): Promise<IteratorResult<Out>> {
@@ -67,8 +73,9 @@ export class ResourceEventsService {
           if (r.done) return { done: true, value: undefined };
           if (await visible(r.value)) {
             // The subscription's context lives as long as the socket: its loaders must not
-            // answer this event's nested fields from an earlier event's cache.
-            ctx.loaders.clear();
+            // answer this event's nested fields from an earlier event's cache. Fresh per event,
+            // shared with the event's other subscribers of the same viewer class.
+            ctx.useLoaders(sharedEventLoaders(r.value, principal));
             return { done: false, value: toPayload(r.value.row) };
           }
         }

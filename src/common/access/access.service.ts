@@ -21,6 +21,15 @@ export interface ReportVisibilityFacts {
 }
 
 /**
+ * The SQL twin of AccessService.requireIncident's rule, for statements that read an incident
+ * together with what is in it (the operational picture): `incident` is the incident's id
+ * column, `org` the caller's organisation, `seesAll` seesAllIncidents(caller). No row: NOT_FOUND.
+ */
+export function visibleIncidentSql(incident: string, org: string, seesAll: string): string {
+  return `(${seesAll}::boolean OR EXISTS (SELECT 1 FROM incident_participants vp WHERE vp.incident_id = ${incident} AND vp.organisation_id = ${org}::uuid))`;
+}
+
+/**
  * The record-level access rules of DESIGN.md in one place, for queries, mutations, field
  * resolvers and subscriptions alike (the role check is the guard's). Whatever the caller may
  * not see is NOT_FOUND, never FORBIDDEN.
@@ -61,6 +70,20 @@ export class AccessService {
       [principal.organisationId, incidentIds],
     );
     return new Set(rows.map((r) => r.incident_id));
+  }
+
+  /**
+   * requireIncident's rule for an incident whose participants are already at hand (subscription
+   * events carry or share them): pure, no statement.
+   */
+  seesIncident(principal: Principal, participantOrganisationIds: readonly string[]): boolean {
+    return seesAllIncidents(principal) || participantOrganisationIds.includes(principal.organisationId);
+  }
+
+  /** The organisations taking part in an incident as committed now: the facts of seesIncident, read once per event for every subscriber. */
+  async participantOrganisationIds(incidentId: string): Promise<string[]> {
+    const rows: { organisation_id: string }[] = await this.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);
+    return rows.map((r) => r.organisation_id);
   }
 
   /**

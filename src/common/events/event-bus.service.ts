@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
@@ -25,7 +26,10 @@ export class EventBus implements OnModuleDestroy {
       this.redis.push(publisher, subscriber);
       this.engine = new RedisPubSub({ publisher, subscriber });
     } else {
-      this.engine = new PubSub();
+      // One listener per subscription: a thousand subscribers are normal, not a leak.
+      const eventEmitter = new EventEmitter();
+      eventEmitter.setMaxListeners(0);
+      this.engine = new PubSub({ eventEmitter });
     }
   }
 

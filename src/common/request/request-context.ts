@@ -6,13 +6,26 @@ import type { Principal } from '../auth/principal.js';
  */
 export class RequestContext {
   principal?: Principal;
-  /** Per-request caches (DataLoaders), keyed by name; see common/loaders. */
-  readonly loaders = new Map<string, unknown>();
+  private currentLoaders = new Map<string, unknown>();
 
   constructor(
     readonly requestId: string,
     readonly clientAddress: string | null,
   ) {}
+
+  /** Per-request caches (DataLoaders), keyed by name; see common/loaders. */
+  get loaders(): Map<string, unknown> {
+    return this.currentLoaders;
+  }
+
+  /**
+   * Subscriptions: from now on, the loaders of `shared` (one map per event and viewer class,
+   * see common/events/per-event.ts), so that subscribers of one event who would read the same
+   * rows batch into one statement instead of one each.
+   */
+  useLoaders(shared: Map<string, unknown>): void {
+    this.currentLoaders = shared;
+  }
 
   /** The authenticated principal; the guard has already refused anonymous callers where one is needed. */
   get who(): Principal {
@@ -26,10 +39,10 @@ export class RequestContext {
   }
 
   loader<T>(name: string, create: () => T): T {
-    let l = this.loaders.get(name) as T | undefined;
+    let l = this.currentLoaders.get(name) as T | undefined;
     if (!l) {
       l = create();
-      this.loaders.set(name, l);
+      this.currentLoaders.set(name, l);
     }
     return l;
   }

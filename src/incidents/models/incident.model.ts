@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../common/pagination/connection.js';
+import { Organisation } from '../../organisations/models/organisation.model.js';
 import { GeoPoint } from './geo-point.model.js';
 import { IncidentCategory, IncidentStatus } from './incident.enums.js';
 
@@ -102,7 +103,10 @@ export class IncidentConnection extends Paginated(Incident) {}
 
 @ObjectType()
 export class IncidentParticipant {
-  /** Resolved through the organisation loader. */
+  /** Set by IncidentsService from the same statement as the participant (no field resolver per row). */
+  @Field(() => Organisation)
+  organisation: Organisation;
+
   organisationId: string;
 
   incidentId: string;

@@ -1,11 +1,15 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Organisation } from '../../organisations/models/organisation.model.js';
 import { Incident } from './incident.model.js';
 import { OperationalStatus } from './incident.enums.js';
 import { SituationReport } from './situation-report.model.js';
 
 @ObjectType({ description: "One participating organisation's line in the common operational picture." })
 export class ParticipantStatus {
-  /** Resolved through the organisation loader. */
+  /** Set by OperationalPictureService from the picture's own statement (no field resolver per line). */
+  @Field(() => Organisation)
+  organisation: Organisation;
+
   organisationId: string;
 
   @Field(() => SituationReport, { nullable: true, description: 'The newest report from this organisation that the viewer may read.' })
