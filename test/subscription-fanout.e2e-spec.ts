@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { EventBus } from '../src/common/events/event-bus.service.js';
 import { SITUATION_REPORT_SUBMITTED } from '../src/incidents/incident-events.js';
 import { createApiKey, createUser, login, userSession, type Session, type TestUser } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
+import { countStatements as countStatementsOf } from './support/count-statements.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { WsClient, type WsSubscription } from './support/ws-client.js';
 
@@ -28,24 +28,7 @@ afterAll(async () => {
   await hub.close();
 });
 
-/** Counts the SQL statements sent while `work` runs (by wrapping pg's Client.query); nothing else talks to the database meanwhile. */
-async function countStatements(work: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
-  const pg = (hub.db.driver as PostgresDriver).postgres as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
-  const proto = pg.Client.prototype;
-  const original = proto.query;
-  const statements: string[] = [];
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    statements.push(typeof q === 'string' ? q : String((q as { text?: string })?.text ?? q));
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    proto.query = original;
-  }
-  return { count: statements.length, statements };
-}
+const countStatements = (work: () => Promise<unknown>) => countStatementsOf(hub, work);
 
 /** `n` subscriptions on sockets of their own, each for one of `who` in turn. */
 async function subscribeMany(who: { accessToken?: string; secret?: string }[], n: number, query: string, variables: Record<string, unknown> = {}): Promise<WsSubscription[]> {
