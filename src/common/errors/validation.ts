@@ -49,10 +49,11 @@ export class HubValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (carriesClientInput(metadata)) {
-      const nul = nulCharacterFields(value, metadata.data ?? '');
-      if (nul.length) throw new BadUserInputError(nul);
-    }
+    // Parents, contexts and infos are the hub's own objects, not input: ValidationPipe would
+    // otherwise copy (plainToInstance) and validate the parent of every field resolver call.
+    if (!carriesClientInput(metadata)) return value;
+    const nul = nulCharacterFields(value, metadata.data ?? '');
+    if (nul.length) throw new BadUserInputError(nul);
     try {
       return await super.transform(value, metadata);
     } catch (e) {
