@@ -53,5 +53,7 @@ process.stdout.write(
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     outcomes,
+    // CPU seconds this load generator used (user + system), to tell its share of the machine.
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   }) + '\n',
 );

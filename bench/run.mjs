@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +129,46 @@ function loadRun(spec) {
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
+/** CPU seconds (user + system, or only system) a process has used so far, from /proc; null where there is no /proc. */
+function cpuSeconds(pid, only) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((only === 'system' ? 0 : Number(fields[11])) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds used so far by every PostgreSQL process on this machine (the server and its backends). */
+function postgresCpuSeconds() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid) ?? 0;
+    } catch {
+      // gone in the meantime
+    }
+  }
+  return total;
+}
+
+/** One load run with the CPU milliseconds per request of the server, PostgreSQL and the load generator. */
+function measuredRun(spec, serverPid) {
+  const server0 = cpuSeconds(serverPid);
+  const serverSystem0 = cpuSeconds(serverPid, 'system');
+  const pg0 = postgresCpuSeconds();
+  const r = loadRun(spec);
+  const perRequest = (s) => (r.total > 0 && s != null ? +((1000 * s) / r.total).toFixed(2) : null);
+  r.cpuMsPerRequest = {
+    server: perRequest(cpuSeconds(serverPid) - server0),
+    serverSystem: perRequest(cpuSeconds(serverPid, 'system') - serverSystem0),
+    postgres: perRequest(postgresCpuSeconds() - pg0),
+    load: perRequest(r.cpuSeconds),
+  };
+  return r;
+}
+
 function rssMb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -141,15 +181,17 @@ function rssMb(pid) {
 // ------------------------------------------------------------------ processes
 const children = new Set();
 function startProcess(name, args, env, logFile) {
-  const out = createWriteStream(logFile);
+  // The log file itself is the child's stdout and stderr. Not a pipe read by this process: the
+  // load runs block this process (execFileSync), a pipe would fill, and the hub's synchronous
+  // pino writes would then wait for it (measured: about a third of the hub's throughput).
+  const out = openSync(logFile, 'a');
   const child = fork(args[0], args.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     execArgv: ['--import', join(BENCH, 'support', 'count-statements.mjs'), ...(env.EXEC_ARGV ? env.EXEC_ARGV.split(' ') : [])],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', out, out, 'ipc'],
   });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  closeSync(out);
   children.add(child);
   child.on('exit', () => children.delete(child));
   child.label = name;
@@ -335,9 +377,9 @@ function measure(name, servers, path, spec) {
   loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: 2 });
   loadRun({ ...spec, url: servers.baseUrl, path, duration: 2 });
   for (let r = 0; r < cfg.runs; r++) {
-    hub.push(loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.duration }));
-    base.push(loadRun({ ...spec, url: servers.baseUrl, path, duration: cfg.duration }));
-    log(`  ${name} round ${r + 1}: hub ${hub.at(-1).rps.toFixed(0)} req/s p50 ${hub.at(-1).p50} p99 ${hub.at(-1).p99} ms | baseline ${base.at(-1).rps.toFixed(0)} req/s p50 ${base.at(-1).p50} p99 ${base.at(-1).p99} ms | hub ${JSON.stringify(hub.at(-1).outcomes)} baseline ${JSON.stringify(base.at(-1).outcomes)}`);
+    hub.push(measuredRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.duration }, servers.hub.pid));
+    base.push(measuredRun({ ...spec, url: servers.baseUrl, path, duration: cfg.duration }, servers.baseline.pid));
+    log(`  ${name} round ${r + 1}: hub ${hub.at(-1).rps.toFixed(0)} req/s p50 ${hub.at(-1).p50} p99 ${hub.at(-1).p99} ms | baseline ${base.at(-1).rps.toFixed(0)} req/s p50 ${base.at(-1).p50} p99 ${base.at(-1).p99} ms | hub ${JSON.stringify(hub.at(-1).outcomes)} baseline ${JSON.stringify(base.at(-1).outcomes)} | CPU ms/request hub ${JSON.stringify(hub.at(-1).cpuMsPerRequest)} baseline ${JSON.stringify(base.at(-1).cpuMsPerRequest)}`);
   }
   const summary = (xs) => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), rounds: xs });
   const h = summary(hub);

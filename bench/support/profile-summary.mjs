@@ -25,4 +25,4 @@ const pct = (t) => `${((100 * t) / total).toFixed(1).padStart(5)} %`;
 console.log(`total sampled ${(total / 1e6).toFixed(1)} s\n\nby package:`);
 for (const [k, t] of [...pkg].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${pct(t)}  ${k}`);
 console.log('\nby function (self):');
-for (const [k, t] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${pct(t)}  ${k}`);
+for (const [k, t] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, +(process.env.TOP ?? 25))) console.log(`${pct(t)}  ${k}`);
