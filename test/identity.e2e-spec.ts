@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../src/config/app-config.js';
 import { createOrganisation, createUser, login, TEST_PASSWORD, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -54,6 +56,26 @@ describe('login and me', () => {
     expect((await hub.gql(ME)).body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await hub.gql(ME, undefined, { authorization: 'Bearer not.a.jwt' })).body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await hub.gql(ME, undefined, { 'x-api-key': 'shk_nope' })).body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses tokens signed with another secret, another algorithm or another issuer', async () => {
+    const session = await userSession(hub, 'VIEWER');
+    const [, body] = session.headers.authorization.slice('Bearer '.length).split('.');
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const secret = hub.app.get(AppConfig).auth.jwtSecret;
+    const { iat: _iat, exp: _exp, iss: _iss, ...payload } = claims;
+    const jwt = new JwtService();
+    const forged = [
+      jwt.sign(payload, { secret: 'not-the-hub-secret-but-long-enough-0123456789', algorithm: 'HS256', issuer: 'samverkan-hub', expiresIn: 60 }),
+      jwt.sign(payload, { secret, algorithm: 'HS512', issuer: 'samverkan-hub', expiresIn: 60 }),
+      jwt.sign(payload, { secret, algorithm: 'HS256', issuer: 'someone-else', expiresIn: 60 }),
+    ];
+    for (const token of forged) {
+      expect((await hub.gql(ME, undefined, { authorization: `Bearer ${token}` })).body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    // The same claims, signed as the hub signs them, are accepted: the refusals above are the signature's, algorithm's and issuer's.
+    const genuine = jwt.sign(payload, { secret, algorithm: 'HS256', issuer: 'samverkan-hub', expiresIn: 60 });
+    expect((await hub.gql(ME, undefined, { authorization: `Bearer ${genuine}` })).body.data?.me).toMatchObject({ role: 'VIEWER' });
   });
 
   it('stops the tokens of a user who is deactivated, or whose organisation is', async () => {

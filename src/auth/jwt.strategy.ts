@@ -4,7 +4,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Principal } from '../common/auth/principal.js';
 import { AppConfig } from '../config/app-config.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
-import { JWT_ALGORITHM, JWT_ISSUER, type AccessTokenPayload } from './jwt-token.service.js';
+import { hmacKey, JWT_ALGORITHM, JWT_ISSUER, type AccessTokenPayload } from './jwt-token.service.js';
 
 /** `Authorization: Bearer <access token>`. */
 @Injectable()
@@ -15,7 +15,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.auth.jwtSecret,
+      secretOrKey: hmacKey(config.auth.jwtSecret),
       algorithms: [JWT_ALGORITHM],
       issuer: JWT_ISSUER,
       ignoreExpiration: false,
