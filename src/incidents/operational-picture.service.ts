@@ -5,13 +5,15 @@ import { visibleIncidentSql } from '../common/access/access.service.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { presetFields } from '../common/graphql/preset-fields.js';
+import type { Organisation } from '../organisations/models/organisation.model.js';
 import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
 import { User, type UserRow } from '../users/models/user.model.js';
 import { IncidentsService, participant } from './incidents.service.js';
 import { OperationalStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, type IncidentRow } from './models/incident.model.js';
 import { OperationalPicture, ParticipantStatus } from './models/operational-picture.model.js';
-import { REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
+import { REPORT_COLUMNS, type ReportAcknowledgement, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
 import { acknowledgement, readableReportSql, SituationReportsService } from './situation-reports.service.js';
 
 const STATUS_ORDER = [OperationalStatus.NORMAL, OperationalStatus.STRAINED, OperationalStatus.SEVERELY_STRAINED, OperationalStatus.CRITICAL];
@@ -87,21 +89,21 @@ export class OperationalPictureService {
     const incidentParticipants = [];
     const counts = new Map<OperationalStatus, number>(STATUS_ORDER.map((s) => [s, 0]));
     let notReportedCount = 0;
+    const organisations = new Map<string, Organisation>();
+    const reports: { report: SituationReport; author: User | null; acknowledgements: ReportAcknowledgement[] }[] = [];
     for (const r of rows) {
       if (!r.participant_id) continue;
       const organisation = this.organisations.primeFromRow(ctx, r, 'org_');
+      organisations.set(organisation.id, organisation);
       incidentParticipants.push(participant(incidentId, r.participant_id, r.participant_lead, r.participant_joined_at, organisation));
       let latestReport: SituationReport | null = null;
       if (r.id) {
         latestReport = SituationReport.fromRow(r as SituationReportRow);
         const author = r.author_id ? User.fromRow(unprefixed<UserRow>(r, 'author_', USER_FIELDS)) : null;
         const ackOrgs = r.ack_org_ids ?? [];
-        this.reports.prime(
-          ctx,
-          latestReport.id,
-          author,
-          ackOrgs.map((org, k) => acknowledgement(org, r.ack_user_ids![k] ?? null, r.ack_at![k])),
-        );
+        const acknowledgements = ackOrgs.map((org, k) => acknowledgement(org, r.ack_user_ids![k] ?? null, r.ack_at![k]));
+        this.reports.prime(ctx, latestReport.id, author, acknowledgements);
+        reports.push({ report: latestReport, author, acknowledgements });
         counts.set(latestReport.operationalStatus, (counts.get(latestReport.operationalStatus) ?? 0) + 1);
       } else {
         notReportedCount++;
@@ -117,6 +119,16 @@ export class OperationalPictureService {
       );
     }
     this.incidents.prime(ctx, incidentRow, incidentParticipants);
+    // The lines' reports answer author, acknowledgements and (when every one is a participant,
+    // as submit requires) recipients from what this statement read: no field resolver per line.
+    for (const { report, author, acknowledgements } of reports) {
+      for (const ack of acknowledgements) {
+        const organisation = organisations.get(ack.organisationId);
+        if (organisation) presetFields(ack, { organisation });
+      }
+      const recipients = report.recipientOrganisationIds.map((id) => organisations.get(id));
+      presetFields(report, recipients.every((o) => o !== undefined) ? { author, acknowledgements, recipients } : { author, acknowledgements });
+    }
 
     return Object.assign(new OperationalPicture(), {
       incidentId,

@@ -13,6 +13,7 @@ import { createErrorFormatter } from '../errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
 import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-auth.js';
+import { answerPresetFields } from './preset-fields.js';
 
 /**
  * The one GraphQL server configuration: code-first schema, the contract's error codes, the
@@ -67,6 +68,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
+    transformSchema: answerPresetFields,
     validationRules: protection.validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
