@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AuditChainWriter, chainHash, GENESIS_HASH, type StoredAuditEvent } from '../src/audit/audit-chain.writer.js';
+import { RequestContext } from '../src/common/request/request-context.js';
 import { createOrganisation, uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -57,6 +59,50 @@ describe('audit trail', () => {
     expect(gaps.hi).toBe(gaps.n);
     const verified = await hub.gql(VERIFY, undefined, admin.headers);
     expect(verified.body.data!.verifyAuditChain).toEqual({ valid: true, checkedEvents: gaps.n, firstInvalidSequence: null });
+  });
+
+  it('hashes several events of one transaction in the database exactly as chainHash does, whatever the characters', async () => {
+    const writer = hub.app.get(AuditChainWriter);
+    const ctx = new RequestContext('req-"\\-åäö-✓', '::1');
+    const [before] = await hub.db.query(`SELECT last_sequence::int AS seq FROM audit_chain_head`);
+    await hub.db.transaction((m) =>
+      writer.append(m, ctx, [
+        { action: 'test.one', entityType: 'Test', details: { text: 'Läget är "ansträngt" \\ \n ny rad, 🚒' } },
+        { action: 'test.two', entityType: 'Test', entityId: null },
+        { action: 'test.three', entityType: 'Test', details: { nested: { list: [1, 'två', null] } } },
+      ]),
+    );
+    const rows = await hub.db.query(
+      `SELECT sequence::int, occurred_at, action, entity_type, entity_id, actor_user_id, actor_api_key_id, actor_organisation_id,
+              details, request_id, client_address, prev_hash, hash FROM audit_events WHERE sequence > $1 ORDER BY sequence`,
+      [before.seq],
+    );
+    expect(rows.map((r: { sequence: number; action: string }) => [r.sequence, r.action])).toEqual([
+      [before.seq + 1, 'test.one'],
+      [before.seq + 2, 'test.two'],
+      [before.seq + 3, 'test.three'],
+    ]);
+    let prev = before.seq === 0 ? GENESIS_HASH : (await hub.db.query(`SELECT hash FROM audit_events WHERE sequence = $1`, [before.seq]))[0].hash;
+    for (const r of rows) {
+      const e: StoredAuditEvent = {
+        sequence: r.sequence,
+        occurredAt: r.occurred_at,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        actorUserId: r.actor_user_id,
+        actorApiKeyId: r.actor_api_key_id,
+        actorOrganisationId: r.actor_organisation_id,
+        details: r.details,
+        requestId: r.request_id,
+        clientAddress: r.client_address,
+      };
+      expect(r.prev_hash).toBe(prev);
+      expect(r.hash).toBe(chainHash(prev, e));
+      prev = r.hash;
+    }
+    const [head] = await hub.db.query(`SELECT last_sequence::int AS seq, last_hash FROM audit_chain_head`);
+    expect(head).toEqual({ seq: before.seq + 3, last_hash: prev });
   });
 
   it('the database refuses UPDATE, DELETE and TRUNCATE on audit events, even to the owner', async () => {

@@ -61,49 +61,64 @@ export function chainHash(prevHash: string, e: StoredAuditEvent): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalContent(e)).digest('hex');
 }
 
+/** `canonicalContent` without its opening `[sequence,`: what follows the sequence number. */
+export function contentAfterSequence(e: Omit<StoredAuditEvent, 'sequence'>): string {
+  const full = canonicalContent({ ...e, sequence: 0 });
+  return full.slice('[0,'.length);
+}
+
 /**
- * Appends events to the one hash chain. The head row is locked by the last statements of the
- * transaction, so concurrent writers queue only for that short moment, and the sequence has no
- * gaps: a transaction that rolls back releases the head without having moved it.
+ * Appends events to the one hash chain in one statement. The head row is locked inside that
+ * statement, which numbers the events, hashes them in the database (SHA-256 over the previous
+ * hash, a newline and exactly the bytes of `canonicalContent`, so `chainHash` and the verifier
+ * agree), inserts them and moves the head; the lock is then held only until COMMIT, with no round
+ * trip to the application in between. The sequence has no gaps: a transaction that rolls back
+ * releases the head without having moved it.
  */
 @Injectable()
 export class AuditChainWriter {
   async append(m: EntityManager, ctx: RequestContext, inputs: AuditEventInput[]): Promise<void> {
     if (inputs.length === 0) return;
-    const [head] = await m.query(`SELECT last_sequence::int AS seq, last_hash AS hash FROM audit_chain_head WHERE id = 1 FOR UPDATE`);
-    let prev: string = head.hash;
-    let seq: number = head.seq;
     const occurredAt = new Date();
     const p = ctx.principal;
-    const rows = inputs.map((input) => {
-      const e: StoredAuditEvent = {
-        sequence: ++seq,
-        occurredAt,
-        action: input.action,
-        entityType: input.entityType,
-        entityId: input.entityId ?? null,
-        actorUserId: p?.userId ?? null,
-        actorApiKeyId: p?.apiKeyId ?? null,
-        actorOrganisationId: p?.organisationId ?? null,
-        details: input.details ? JSON.stringify(sanitiseDetails(input.details)) : null,
-        requestId: ctx.requestId || null,
-        clientAddress: ctx.clientAddress,
-      };
-      const hash = chainHash(prev, e);
-      const row = { ...e, prevHash: prev, hash };
-      prev = hash;
-      return row;
-    });
+    const rows = inputs.map((input) => ({
+      occurredAt,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      actorUserId: p?.userId ?? null,
+      actorApiKeyId: p?.apiKeyId ?? null,
+      actorOrganisationId: p?.organisationId ?? null,
+      details: input.details ? JSON.stringify(sanitiseDetails(input.details)) : null,
+      requestId: ctx.requestId || null,
+      clientAddress: ctx.clientAddress,
+    }));
     await m.query(
-      `WITH ins AS (
+      `WITH RECURSIVE head AS (SELECT last_sequence, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+       chain (i, sequence, prev_hash, hash) AS (
+         SELECT 1, h.last_sequence + 1, h.last_hash::text,
+                encode(sha256(convert_to(h.last_hash::text || E'\\n[' || (h.last_sequence + 1) || ',' || ($1::text[])[1], 'UTF8')), 'hex')
+           FROM head h
+         UNION ALL
+         SELECT c.i + 1, c.sequence + 1, c.hash,
+                encode(sha256(convert_to(c.hash || E'\\n[' || (c.sequence + 1) || ',' || ($1::text[])[c.i + 1], 'UTF8')), 'hex')
+           FROM chain c WHERE c.i < cardinality($1::text[])
+       ),
+       ins AS (
          INSERT INTO audit_events (sequence, occurred_at, action, entity_type, entity_id, actor_user_id, actor_api_key_id,
                                    actor_organisation_id, details, request_id, client_address, prev_hash, hash)
-         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[],
-                              $8::uuid[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+         SELECT c.sequence, e.occurred_at, e.action, e.entity_type, e.entity_id, e.actor_user_id, e.actor_api_key_id,
+                e.actor_organisation_id, e.details, e.request_id, e.client_address, c.prev_hash, c.hash
+           FROM chain c
+           JOIN unnest($2::timestamptz[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[])
+                WITH ORDINALITY AS e (occurred_at, action, entity_type, entity_id, actor_user_id, actor_api_key_id,
+                                      actor_organisation_id, details, request_id, client_address, i) ON e.i = c.i
        )
-       UPDATE audit_chain_head SET last_sequence = $14, last_hash = $15 WHERE id = 1`,
+       UPDATE audit_chain_head SET last_sequence = last.sequence, last_hash = last.hash
+         FROM (SELECT sequence, hash FROM chain ORDER BY i DESC LIMIT 1) last
+        WHERE id = 1`,
       [
-        rows.map((r) => r.sequence),
+        rows.map((r) => contentAfterSequence(r)),
         rows.map((r) => r.occurredAt),
         rows.map((r) => r.action),
         rows.map((r) => r.entityType),
@@ -114,10 +129,6 @@ export class AuditChainWriter {
         rows.map((r) => r.details),
         rows.map((r) => r.requestId),
         rows.map((r) => r.clientAddress),
-        rows.map((r) => r.prevHash),
-        rows.map((r) => r.hash),
-        seq,
-        prev,
       ],
     );
   }
