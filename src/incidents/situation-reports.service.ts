@@ -238,8 +238,11 @@ export class SituationReportsService {
     return this.tx.run(ctx, async (tx) => {
       // NOT_FOUND when not visible, CONFLICT when closed; the share lock keeps it open until commit.
       await this.access.requireOpenIncident(ctx, incidentId, tx.manager);
-      // The participants travel with the event (subscribers filter on them without a statement);
-      // the share lock on the incident keeps anyone from joining until this commits.
+      // The participant's version counter first: its row lock orders one organisation's
+      // concurrent submits, and the next statement's snapshot, taken after that lock is granted,
+      // sees the version before (one statement would not). The participants travel with the
+      // event (subscribers filter on them without a statement); the share lock on the incident
+      // keeps anyone from joining until this commits.
       const [counter] = await tx.query<{ version: number; participants: string[] }>(
         `UPDATE incident_participants SET report_versions = report_versions + 1
           WHERE incident_id = $1 AND organisation_id = $2
@@ -247,25 +250,18 @@ export class SituationReportsService {
         [incidentId, p.organisationId],
       );
       if (!counter) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
-      if (recipients.length) {
-        const found: { organisation_id: string }[] = await tx.query(
-          `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
-          [incidentId, recipients],
-        );
-        const participating = new Set(found.map((r) => r.organisation_id));
-        const outsiders = recipients.filter((id) => !participating.has(id));
-        if (outsiders.length) {
-          throw BadUserInputError.field('input.recipientOrganisationIds', `input.recipientOrganisationIds must take part in the incident: ${outsiders.join(', ')}`);
-        }
-      }
-      const [{ id }] = await tx.query<{ id: string }>(
-        `INSERT INTO situation_reports (incident_id, organisation_id, author_user_id, author_api_key_id, version, supersedes_id,
-                                        operational_status, situation, consequences, actions_taken, planned_actions, needs, forecast,
-                                        public_information, visibility, next_report_due_at)
-         VALUES ($1, $2, $3, $4, $5,
-                 (SELECT id FROM situation_reports WHERE incident_id = $1 AND organisation_id = $2 AND version = $5 - 1),
-                 $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         RETURNING id`,
+      // The report, returned as the services select it; it is the latest by construction.
+      const [row] = await tx.query<SituationReportRow>(
+        `WITH r AS (
+           INSERT INTO situation_reports (incident_id, organisation_id, author_user_id, author_api_key_id, version, supersedes_id,
+                                          operational_status, situation, consequences, actions_taken, planned_actions, needs, forecast,
+                                          public_information, visibility, next_report_due_at)
+           VALUES ($1, $2, $3, $4, $5,
+                   (SELECT id FROM situation_reports WHERE incident_id = $1 AND organisation_id = $2 AND version = $5 - 1),
+                   $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           RETURNING *
+         )
+         SELECT ${REPORT_COLUMNS} FROM r`,
         [
           incidentId,
           p.organisationId,
@@ -284,10 +280,21 @@ export class SituationReportsService {
           input.nextReportDueAt ?? null,
         ],
       );
+      const id = row.id;
       if (recipients.length) {
+        const found: { organisation_id: string }[] = await tx.query(
+          `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
+          [incidentId, recipients],
+        );
+        const participating = new Set(found.map((r) => r.organisation_id));
+        const outsiders = recipients.filter((rid) => !participating.has(rid));
+        if (outsiders.length) {
+          throw BadUserInputError.field('input.recipientOrganisationIds', `input.recipientOrganisationIds must take part in the incident: ${outsiders.join(', ')}`);
+        }
         await tx.query(`INSERT INTO situation_report_recipients (report_id, incident_id, organisation_id) SELECT $1, $2, unnest($3::uuid[])`, [id, incidentId, recipients]);
+        // As REPORT_COLUMNS orders them (uuid order is the order of their lower-case text).
+        row.recipient_ids = [...recipients].sort();
       }
-      const [row] = await tx.query<SituationReportRow>(`SELECT ${REPORT_COLUMNS} FROM situation_reports r WHERE r.id = $1`, [id]);
       tx.audit({
         action: 'situationReport.submit',
         entityType: 'SituationReport',
