@@ -140,12 +140,18 @@ function cpuSeconds(pid, only) {
 }
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds used so far by every PostgreSQL process on this machine (the server and its backends). */
+/**
+ * CPU seconds used so far by the PostgreSQL servers on this machine: every live postgres process
+ * (server and backends) plus, through the server's cutime/cstime, the backends that have exited
+ * (a pool closing idle connections would otherwise make the figure drop).
+ */
 function postgresCpuSeconds() {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid) ?? 0;
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
     } catch {
       // gone in the meantime
     }
