@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuditChainWriter, chainHash, GENESIS_HASH, type StoredAuditEvent } from '../src/audit/audit-chain.writer.js';
+import { storedEvent } from '../src/audit/audit-chain.verifier.js';
+import { AuditChainWriter, chainHash, GENESIS_HASH } from '../src/audit/audit-chain.writer.js';
+import type { AuditEventRow } from '../src/audit/models/audit-event.model.js';
 import { RequestContext } from '../src/common/request/request-context.js';
 import { createOrganisation, uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -72,33 +74,16 @@ describe('audit trail', () => {
         { action: 'test.three', entityType: 'Test', details: { nested: { list: [1, 'två', null] } } },
       ]),
     );
-    const rows = await hub.db.query(
-      `SELECT sequence::int, occurred_at, action, entity_type, entity_id, actor_user_id, actor_api_key_id, actor_organisation_id,
-              details, request_id, client_address, prev_hash, hash FROM audit_events WHERE sequence > $1 ORDER BY sequence`,
-      [before.seq],
-    );
-    expect(rows.map((r: { sequence: number; action: string }) => [r.sequence, r.action])).toEqual([
+    const rows: AuditEventRow[] = await hub.db.query(`SELECT * FROM audit_events WHERE sequence > $1 ORDER BY sequence`, [before.seq]);
+    expect(rows.map((r) => [Number(r.sequence), r.action])).toEqual([
       [before.seq + 1, 'test.one'],
       [before.seq + 2, 'test.two'],
       [before.seq + 3, 'test.three'],
     ]);
     let prev = before.seq === 0 ? GENESIS_HASH : (await hub.db.query(`SELECT hash FROM audit_events WHERE sequence = $1`, [before.seq]))[0].hash;
     for (const r of rows) {
-      const e: StoredAuditEvent = {
-        sequence: r.sequence,
-        occurredAt: r.occurred_at,
-        action: r.action,
-        entityType: r.entity_type,
-        entityId: r.entity_id,
-        actorUserId: r.actor_user_id,
-        actorApiKeyId: r.actor_api_key_id,
-        actorOrganisationId: r.actor_organisation_id,
-        details: r.details,
-        requestId: r.request_id,
-        clientAddress: r.client_address,
-      };
       expect(r.prev_hash).toBe(prev);
-      expect(r.hash).toBe(chainHash(prev, e));
+      expect(r.hash).toBe(chainHash(prev, storedEvent(r)));
       prev = r.hash;
     }
     const [head] = await hub.db.query(`SELECT last_sequence::int AS seq, last_hash FROM audit_chain_head`);

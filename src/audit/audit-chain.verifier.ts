@@ -2,10 +2,27 @@
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
-import { chainHash, GENESIS_HASH } from './audit-chain.writer.js';
+import { chainHash, GENESIS_HASH, type StoredAuditEvent } from './audit-chain.writer.js';
 import type { AuditChainVerification, AuditEventRow } from './models/audit-event.model.js';
 
 const BATCH = 5000;
+
+/** A stored row as the content its hash covers. */
+export function storedEvent(r: AuditEventRow): StoredAuditEvent {
+  return {
+    sequence: Number(r.sequence),
+    occurredAt: r.occurred_at,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    actorUserId: r.actor_user_id,
+    actorApiKeyId: r.actor_api_key_id,
+    actorOrganisationId: r.actor_organisation_id,
+    details: r.details,
+    requestId: r.request_id,
+    clientAddress: r.client_address,
+  };
+}
 
 /**
  * Recomputes the hash chain in batches: sequences 1, 2, 3… without gaps, each event's
@@ -20,19 +37,7 @@ export async function verifyAuditChain(db: Queryable): Promise<AuditChainVerific
     const rows: AuditEventRow[] = await db.query(`SELECT * FROM audit_events WHERE sequence >= $1 ORDER BY sequence LIMIT $2`, [expectedSeq, BATCH]);
     for (const r of rows) {
       const seq = Number(r.sequence);
-      const recomputed = chainHash(prev, {
-        sequence: seq,
-        occurredAt: r.occurred_at,
-        action: r.action,
-        entityType: r.entity_type,
-        entityId: r.entity_id,
-        actorUserId: r.actor_user_id,
-        actorApiKeyId: r.actor_api_key_id,
-        actorOrganisationId: r.actor_organisation_id,
-        details: r.details,
-        requestId: r.request_id,
-        clientAddress: r.client_address,
-      });
+      const recomputed = chainHash(prev, storedEvent(r));
       if (seq !== expectedSeq || r.prev_hash !== prev || r.hash !== recomputed) {
         return { valid: false, checkedEvents: checked, firstInvalidSequence: expectedSeq };
       }
