@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import { PubSub } from 'graphql-subscriptions';
 import { Role } from '../common/auth/roles.js';
@@ -61,6 +63,30 @@ describe('selectEvents', () => {
     await expect(facts.get(failing)).rejects.toThrow('no');
     await expect(facts.get(failing)).rejects.toThrow('no');
     expect(calls).toBe(4);
+  });
+
+  it('does not keep the events it has handed on while the subscription stays open', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const pubsub = new PubSub();
+    const events = selectEvents(new RequestContext('t', null), 'e', pubsub.asyncIterableIterator<{ payload: number[] }>('t'), async (e) => e.payload.length);
+    const delivered: WeakRef<object>[] = [];
+    for (let n = 0; n < 20; n++) {
+      const pending = events.next();
+      const event = { payload: new Array<number>(1000).fill(n) };
+      delivered.push(new WeakRef(event));
+      await pubsub.publish('t', event);
+      expect(await pending).toEqual({ done: false, value: { e: 1000 } });
+    }
+    const open = events.next(); // the subscription is still open, waiting for the next event
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setImmediate(r));
+      gc();
+    }
+    // The newest may still be referenced by the iterator's last pull; all the older ones must be gone.
+    expect(delivered.slice(0, -1).filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    await events.return!();
+    expect(await open).toEqual({ done: true, value: undefined });
   });
 
   it('ends a pending subscription on return(), even while no event is waiting', async () => {

@@ -47,19 +47,28 @@ export function selectEvents<E, V>(
 ): AsyncIterableIterator<Record<string, V>> {
   const done = { done: true, value: undefined } as const;
   let closed = false;
-  let signalClosed: () => void = () => undefined;
   // Resolves a next() still waiting on the source when the subscriber leaves: the source does
-  // not always do so (it drops a pull that arrives while it is still subscribing).
-  const whenClosed = new Promise<typeof done>((resolve) => (signalClosed = () => resolve(done)));
+  // not always do so (it drops a pull that arrives while it is still subscribing). One waiter
+  // per pull, dropped once the pull is answered. Not a Promise.race against one promise that
+  // lives as long as the subscription: every race would leave a reaction on it holding that
+  // pull's result, so an open subscription would keep every event it was ever handed.
+  let wake: ((r: typeof done) => void) | undefined;
   const close = async () => {
     closed = true;
-    signalClosed();
+    wake?.(done);
+    wake = undefined;
     await source.return?.();
   };
+  const pull = () =>
+    new Promise<IteratorResult<E> | typeof done>((resolve, reject) => {
+      wake = resolve;
+      source.next().then(resolve, reject);
+    });
   const iterator: AsyncIterableIterator<Record<string, V>> = {
     async next(): Promise<IteratorResult<Record<string, V>>> {
       while (!closed) {
-        const item = await Promise.race([source.next(), whenClosed]);
+        const item = await pull();
+        wake = undefined;
         if (item.done || closed) break;
         ctx.useLoaders(sharedEventLoaders(item.value as object, ctx.principal));
         try {
