@@ -26,6 +26,8 @@ const HELP = `npm run bench -- [flags]
   --growth-small N --growth-large N                            scenario 6 (default 10000, 1000000)
   --pool N                DATABASE_POOL_SIZE for hub and baseline (default 10, the hub's default)
   --cpu-prof              write a V8 CPU profile of the hub to bench/results/profiles/
+  --hub-node-args="A B"   more Node options for the hub (say --trace-gc, or
+                          --heapsnapshot-signal=SIGUSR2); its log is in $TMPDIR/hub-bench-logs/
   --skip-build            use the dist/ that is there
   --keep-db               do not drop the bench databases`;
 
@@ -35,7 +37,8 @@ const flags = {};
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n${HELP}`);
-  const [k, v] = a.slice(2).split('=');
+  const eq = a.indexOf('=');
+  const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
   if (v !== undefined) flags[k] = v;
   else if (argv[i + 1] && !argv[i + 1].startsWith('--')) flags[k] = argv[++i];
   else flags[k] = true;
@@ -314,7 +317,12 @@ async function startServers(url, tag) {
       DATABASE_POOL_SIZE: String(cfg.pool),
       PORT: String(hubPort),
       HOST: '127.0.0.1',
-      ...(flags['cpu-prof'] ? { EXEC_ARGV: `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=hub-${tag}-${Date.now()}.cpuprofile` } : {}),
+      EXEC_ARGV: [
+        flags['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=hub-${tag}-${Date.now()}.cpuprofile` : '',
+        typeof flags['hub-node-args'] === 'string' ? flags['hub-node-args'] : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     },
     join(logDir, `hub-${tag}.log`),
   );
