@@ -60,6 +60,26 @@ describe('requests the fuzzer found failing', () => {
     expect(JSON.stringify(fine.json())).not.toMatch(/INTERNAL_SERVER_ERROR/);
   });
 
+  it('refuses a lone surrogate in a string argument as BAD_USER_INPUT naming the field (isEmail threw URIError: INTERNAL_SERVER_ERROR)', async () => {
+    logged.length = 0;
+    const org = await createOrganisation(hub.db);
+    const query = `mutation ($id: ID!, $input: UpdateOrganisationInput!) { updateOrganisation(id: $id, input: $input) { id email } }`;
+    for (const [variables, field] of [
+      [{ id: org.id, input: { email: '\udfff' } }, 'input.email'],
+      [{ id: org.id, input: { name: 'Räddning \ud83d' } }, 'input.name'],
+    ] as const) {
+      const res = await hub.gql(query, variables, headers);
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', validationErrors: [{ field, message: `${field} must be well-formed Unicode text (it holds a lone surrogate)` }] });
+    }
+    // A surrogate pair (an emoji) is a character like any other.
+    const fine = await hub.gql(query, { id: org.id, input: { name: 'Räddning \ud83d\ude92' } }, headers);
+    expect(fine.body.errors).toBeUndefined();
+    expect(logged).toEqual([]);
+    const [row] = await hub.db.query(`SELECT name, email FROM organisations WHERE id = $1`, [org.id]);
+    expect(row).toEqual({ name: 'Räddning 🚒', email: null });
+  });
+
   it('logs neither expected refusals (FORBIDDEN, NOT_FOUND, BAD_USER_INPUT…) nor malformed requests as errors', async () => {
     logged.length = 0;
     await hub.gql('{ verifyAuditChain { valid } }'); // UNAUTHENTICATED

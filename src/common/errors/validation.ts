@@ -15,18 +15,33 @@ function stripProperty(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
+/** A UTF-16 surrogate without its other half: not a character, and not encodable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function textProblem(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode text (it holds a lone surrogate)';
+  return null;
+}
+
 /**
- * Fields whose strings hold a NUL character, which PostgreSQL text cannot store: refused for
- * every argument of every operation here, before a service could send one to the database.
+ * Fields whose strings PostgreSQL text cannot store as sent: a NUL character, or a lone
+ * surrogate (JSON's `"\udfff"`, which UTF-8 cannot encode; validators such as isEmail even
+ * throw on it). Refused for every argument of every operation here, before a validator or a
+ * service sees it.
  */
-export function nulCharacterFields(value: unknown, path: string, depth = 0): FieldError[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path, message: `${path} must not contain NUL characters` }] : [];
+export function unstorableTextFields(value: unknown, path: string, depth = 0): FieldError[] {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? [{ field: path, message: `${path} ${problem}` }] : [];
+  }
   if (depth > 20 || value === null || typeof value !== 'object' || value instanceof Date) return [];
   if (Array.isArray(value)) {
     // Like class-validator's `each` errors, a list's field is the list, not an element.
-    return value.some((v) => nulCharacterFields(v, path, depth + 1).length) ? [{ field: path, message: `${path} must not contain NUL characters` }] : [];
+    const problem = value.map((v) => unstorableTextFields(v, path, depth + 1)).find((e) => e.length);
+    return problem ? [{ field: path, message: problem[0].message }] : [];
   }
-  return Object.entries(value).flatMap(([k, v]) => nulCharacterFields(v, path ? `${path}.${k}` : k, depth + 1));
+  return Object.entries(value).flatMap(([k, v]) => unstorableTextFields(v, path ? `${path}.${k}` : k, depth + 1));
 }
 
 /** @nestjs/graphql's (unexported) GqlParamtype.ARGS: the pipe also sees parents, contexts and infos. */
@@ -52,8 +67,8 @@ export class HubValidationPipe extends ValidationPipe {
     // Parents, contexts and infos are the hub's own objects, not input: ValidationPipe would
     // otherwise copy (plainToInstance) and validate the parent of every field resolver call.
     if (!carriesClientInput(metadata)) return value;
-    const nul = nulCharacterFields(value, metadata.data ?? '');
-    if (nul.length) throw new BadUserInputError(nul);
+    const unstorable = unstorableTextFields(value, metadata.data ?? '');
+    if (unstorable.length) throw new BadUserInputError(unstorable);
     try {
       return await super.transform(value, metadata);
     } catch (e) {
