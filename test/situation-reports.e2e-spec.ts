@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createOrganisation, userSession, type Session, type TestUser } from './support/factories.js';
 import { insertIncident, submitReport, SUBMIT_REPORT } from './support/incident-fixtures.js';
+import { countStatements } from './support/count-statements.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let hub: TestApp;
@@ -50,6 +51,23 @@ describe('submitSituationReport', () => {
     const page = await hub.gql(INCIDENT_REPORTS, { id: incident.id, first: 100 }, a.headers);
     const latest = await Promise.all(page.body.data!.incident.situationReports.nodes.map((n: any) => hub.gql(`query ($id: ID!) { situationReport(id: $id) { version latest } }`, { id: n.id }, a.headers)));
     expect(latest.filter((r) => r.body.data!.situationReport.latest).map((r) => r.body.data!.situationReport.version)).toEqual([30]);
+  });
+
+  it('costs 8 statements with an Idempotency-Key, as the bench submits it', async () => {
+    const { a, incident } = await world();
+    const submit = `mutation ($input: SubmitSituationReportInput!) { submitSituationReport(input: $input) { id version operationalStatus visibility submittedAt } }`;
+    const input = { incidentId: incident.id, operationalStatus: 'STRAINED', situation: 'Läget', visibility: 'ALL_PARTICIPANTS' };
+    let submitted: unknown;
+    const { count, statements } = await countStatements(hub, async () => {
+      submitted = (await hub.gql(submit, { input }, { ...a.headers, 'idempotency-key': 'statements-1' })).body.data?.submitSituationReport;
+    });
+    expect(submitted).toMatchObject({ version: 1, operationalStatus: 'STRAINED' });
+    // The caller's authentication, the key's claim, BEGIN, the access check with its share lock
+    // and the version counter in one, the report, its audit event, COMMIT, the stored response.
+    expect({ count, statements: statements.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' ')) }).toEqual({
+      count: 8,
+      statements: ['SELECT u.id,', 'INSERT INTO', 'START TRANSACTION', 'WITH inc', 'WITH r', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
+    });
   });
 
   it('versions count per organisation, and a failed submit leaves no gap', async () => {

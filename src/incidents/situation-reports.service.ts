@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
+import { AccessService, incidentAccessSql, type IncidentAccessRow } from '../common/access/access.service.js';
 import { isAdmin, type Principal } from '../common/auth/principal.js';
 import { ApiScope } from '../common/auth/roles.js';
 import { TransactionService } from '../common/database/transaction.service.js';
@@ -236,20 +236,25 @@ export class SituationReportsService {
     }
 
     return this.tx.run(ctx, async (tx) => {
-      // NOT_FOUND when not visible, CONFLICT when closed; the share lock keeps it open until commit.
-      await this.access.requireOpenIncident(ctx, incidentId, tx.manager);
-      // The participant's version counter first: its row lock orders one organisation's
-      // concurrent submits, and the next statement's snapshot, taken after that lock is granted,
-      // sees the version before (one statement would not). The participants travel with the
-      // event (subscribers filter on them without a statement); the share lock on the incident
-      // keeps anyone from joining until this commits.
-      const [counter] = await tx.query<{ version: number; participants: string[] }>(
-        `UPDATE incident_participants SET report_versions = report_versions + 1
-          WHERE incident_id = $1 AND organisation_id = $2
-          RETURNING report_versions AS version, ARRAY(SELECT organisation_id FROM incident_participants WHERE incident_id = $1) AS participants`,
+      // One statement: the access check with a share lock on the incident (it stays open until
+      // commit, and nobody joins meanwhile), then the participant's version counter, only when
+      // the incident is open. The counter's row lock orders one organisation's concurrent
+      // submits, and the next statement's snapshot, taken after that lock is granted, sees the
+      // version before (the insert in this statement would not). The participants travel with
+      // the event, so subscribers filter on them without a statement.
+      const [counter] = await tx.query<IncidentAccessRow & { version: number | null; participants: string[] }>(
+        `WITH inc AS (${incidentAccessSql('$1', '$2')} FOR SHARE OF i),
+         ctr AS (UPDATE incident_participants SET report_versions = report_versions + 1
+                  WHERE incident_id = $1 AND organisation_id = $2 AND (SELECT status FROM inc) <> 'CLOSED'
+                  RETURNING report_versions AS version)
+         SELECT inc.*, (SELECT version FROM ctr) AS version,
+                ARRAY(SELECT organisation_id FROM incident_participants WHERE incident_id = $1) AS participants
+           FROM inc`,
         [incidentId, p.organisationId],
       );
-      if (!counter) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
+      // NOT_FOUND when not visible, CONFLICT when closed, FORBIDDEN when visible but not taking part.
+      this.access.open(this.access.incidentAccess(p, incidentId, counter));
+      if (counter.version === null) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
       // The report, returned as the services select it; it is the latest by construction.
       const [row] = await tx.query<SituationReportRow>(
         `WITH r AS (

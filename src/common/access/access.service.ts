@@ -20,6 +20,24 @@ export interface ReportVisibilityFacts {
   recipientOrganisationIds: string[];
 }
 
+export interface IncidentAccessRow {
+  id: string;
+  status: IncidentAccess['status'];
+  lead_organisation_id: string;
+  participant: boolean;
+}
+
+/**
+ * What AccessService.requireIncident reads: the incident `incident` and whether the
+ * organisation `org` takes part in it (no row: no such incident). A statement may read it
+ * together with more, append `FOR SHARE OF i`, and hand the row to `incidentAccess`.
+ */
+export function incidentAccessSql(incident: string, org: string): string {
+  return `SELECT i.id, i.status, i.lead_organisation_id,
+                 EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = i.id AND ip.organisation_id = ${org}::uuid) AS participant
+            FROM incidents i WHERE i.id = ${incident}::uuid`;
+}
+
 /**
  * The SQL twin of AccessService.requireIncident's rule, for statements that read an incident
  * together with what is in it (the operational picture): `incident` is the incident's id
@@ -44,20 +62,23 @@ export class AccessService {
    * so that it cannot be closed while the caller's transaction adds to it.
    */
   async requireIncident(ctx: RequestContext, incidentId: string, m: EntityManager | DataSource = this.db, opts: { lock?: boolean } = {}): Promise<IncidentAccess> {
-    const p = ctx.who;
-    const [row] = await m.query(
-      `SELECT i.id, i.status, i.lead_organisation_id,
-              EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = i.id AND ip.organisation_id = $2) AS participant
-         FROM incidents i WHERE i.id = $1 ${opts.lock ? 'FOR SHARE OF i' : ''}`,
-      [incidentId, p.organisationId],
-    );
-    if (!row || (!seesAllIncidents(p) && !row.participant)) throw new NotFoundError('Incident', incidentId);
-    return { id: row.id, status: row.status, leadOrganisationId: row.lead_organisation_id, participant: row.participant };
+    const [row] = await m.query(`${incidentAccessSql('$1', '$2')} ${opts.lock ? 'FOR SHARE OF i' : ''}`, [incidentId, ctx.who.organisationId]);
+    return this.incidentAccess(ctx.who, incidentId, row);
   }
 
   /** As requireIncident, and CONFLICT (INCIDENT_CLOSED) when nothing may change in it any more. */
   async requireOpenIncident(ctx: RequestContext, incidentId: string, m: EntityManager, opts: { lock?: boolean } = { lock: true }): Promise<IncidentAccess> {
-    const incident = await this.requireIncident(ctx, incidentId, m, opts);
+    return this.open(await this.requireIncident(ctx, incidentId, m, opts));
+  }
+
+  /** requireIncident's verdict on a row of `incidentAccessSql`, for a statement that read it along with more. */
+  incidentAccess(p: Principal, incidentId: string, row: IncidentAccessRow | undefined): IncidentAccess {
+    if (!row || (!seesAllIncidents(p) && !row.participant)) throw new NotFoundError('Incident', incidentId);
+    return { id: row.id, status: row.status, leadOrganisationId: row.lead_organisation_id, participant: row.participant };
+  }
+
+  /** requireOpenIncident's verdict on an incident the caller sees: CONFLICT (INCIDENT_CLOSED) when closed. */
+  open(incident: IncidentAccess): IncidentAccess {
     if (incident.status === 'CLOSED') throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
     return incident;
   }
