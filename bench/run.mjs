@@ -20,6 +20,7 @@ const HELP = `npm run bench -- [flags]
   --quick                 a short run: 1 round of 5 s, small subscription, growth and data set
   --runs N                rounds per scenario 1–3, the median is reported (default 3)
   --duration S            seconds per measurement (default 10)
+  --warmup S              unmeasured load on each server before a scenario's rounds (default 5)
   --scenarios 1,2,3,4,5,6 which scenarios (default all)
   --organisations N --incidents N --active N --participants N --reports N --requests N --holdings N
   --subscribers N --subscriber-seconds S --subscriber-rate R   scenario 4 (default 1000, 30, 10)
@@ -61,6 +62,7 @@ const sizes = {
 const cfg = {
   runs: num('runs', 3, 1),
   duration: num('duration', 10, 5),
+  warmup: num('warmup', 5, 2),
   subscribers: num('subscribers', 1000, 200),
   subscriberSeconds: num('subscriber-seconds', 30, 10),
   subscriberRate: num('subscriber-rate', 10),
@@ -387,9 +389,10 @@ async function countPerRequest(child, url, body, headers, n = 20) {
 function measure(name, servers, path, spec) {
   const hub = [];
   const base = [];
-  // Warm up both (JIT, caches, pool connections).
-  loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: 2 });
-  loadRun({ ...spec, url: servers.baseUrl, path, duration: 2 });
+  // Warm up both (JIT, caches, pool connections). 2 s left the first round visibly slower than
+  // the others (the JIT had not settled), which made the median of 3 lean on 2 rounds.
+  loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.warmup });
+  loadRun({ ...spec, url: servers.baseUrl, path, duration: cfg.warmup });
   for (let r = 0; r < cfg.runs; r++) {
     hub.push(measuredRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.duration }, servers.hub.pid));
     base.push(measuredRun({ ...spec, url: servers.baseUrl, path, duration: cfg.duration }, servers.baseline.pid));
