@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { loadConfig } from '../src/config/app-config.js';
 import { userSession } from './support/factories.js';
+import { WsClient } from './support/ws-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -20,12 +21,14 @@ function countTokens(doc: string): number {
 
 describe('GraphQL limits, at the limit and one past it', () => {
   let hub: TestApp;
+  let viewerToken: string;
   const limits = loadConfig({ NODE_ENV: 'test' }).graphql;
   const bodyLimit = loadConfig({ NODE_ENV: 'test' }).http.bodyLimitBytes;
 
   beforeAll(async () => {
     const app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '100000' });
     const viewer = await userSession(app, 'VIEWER');
+    viewerToken = viewer.accessToken;
     hub = { ...app, gql: (q, v, h = {}) => app.gql(q, v, { ...viewer.headers, ...h }) };
   });
   afterAll(() => hub.close());
@@ -175,6 +178,57 @@ describe('GraphQL limits, at the limit and one past it', () => {
         expect(res.status).toBe(400);
         expect(res.json().errors[0].extensions.code).toBe('BAD_USER_INPUT');
       }
+    });
+  });
+
+  describe('subscriptions over graphql-ws: the same limits, answered on the subscription', () => {
+    let ws: WsClient;
+    beforeAll(async () => {
+      ws = await WsClient.forToken(hub.url, viewerToken);
+    });
+    afterAll(() => ws.close());
+
+    /** The subscription's first result, or undefined when it is still quietly open after `ms`. */
+    async function outcome(query: string, ms = 300) {
+      const sub = await ws.subscribe(query, undefined, 0);
+      const [first] = await sub.drain(ms);
+      sub.unsubscribe();
+      return first;
+    }
+
+    async function expectRefusedOverWs(query: string, code: string, message: RegExp) {
+      const first = await outcome(query);
+      expect(first?.errors).toHaveLength(1);
+      expect(first!.errors![0].extensions).toEqual({ code });
+      expect(first!.errors![0].message).toMatch(message);
+    }
+
+    it('depth, aliases and tokens: at the limit accepted, one past it refused', async () => {
+      // incidentChanged > participants > organisation > holdings > organisation > … > __typename.
+      const deep = (depth: number) => {
+        const fields = ['incidentChanged', 'participants', ...Array.from({ length: depth - 3 }, (_, i) => (i % 2 === 0 ? 'organisation' : 'holdings'))];
+        return `subscription { ${fields.map((f) => `${f} { `).join('')}__typename${' }'.repeat(fields.length)} }`;
+      };
+      expect(await outcome(deep(limits.maxDepth))).toBeUndefined();
+      await expectRefusedOverWs(deep(limits.maxDepth + 1), 'GRAPHQL_VALIDATION_FAILED', new RegExp(`depth limit of ${limits.maxDepth} exceeded, found ${limits.maxDepth + 1}`));
+
+      const aliases = (n: number) => `subscription { incidentChanged { ${Array.from({ length: n }, (_, i) => `a${i}: participants { lead }`).join(' ')} } }`;
+      expect(await outcome(aliases(limits.maxAliases))).toBeUndefined();
+      await expectRefusedOverWs(aliases(limits.maxAliases + 1), 'GRAPHQL_VALIDATION_FAILED', new RegExp(`Aliases limit of ${limits.maxAliases} exceeded, found ${limits.maxAliases + 1}`));
+
+      const withElements = (m: number) => `subscription ($k: [String!] = [${Array(m).fill('"x"').join(' ')}]) { incidentChanged { id } }`;
+      const tokens = (n: number) => withElements(n - countTokens(withElements(0)));
+      expect(countTokens(tokens(limits.maxTokens + 1))).toBe(limits.maxTokens + 1);
+      await expectRefusedOverWs(tokens(limits.maxTokens + 1), 'GRAPHQL_PARSE_FAILED', new RegExp(`more th\\w+ ${limits.maxTokens} tokens`));
+    });
+
+    it('a syntax error is GRAPHQL_PARSE_FAILED on that subscription; the socket and its other subscriptions stay open', async () => {
+      const open = await ws.subscribe('subscription { incidentChanged { id } }', undefined, 0);
+      await expectRefusedOverWs('subscription { incidentChanged { id }', 'GRAPHQL_PARSE_FAILED', /Syntax Error/);
+      await expectRefusedOverWs('subscription { incidentChanged { nope } }', 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/);
+      expect(await open.drain(200)).toEqual([]);
+      expect(await outcome('subscription { incidentChanged { id } }')).toBeUndefined();
+      open.unsubscribe();
     });
   });
 });

@@ -14,6 +14,7 @@ import { requestContextOf, type GraphqlContext } from '../request/graphql-contex
 import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 import { answerPresetFields } from './preset-fields.js';
+import { WsDocuments } from './ws-documents.js';
 
 /**
  * The one GraphQL server configuration: code-first schema, the contract's error codes, the
@@ -43,9 +44,14 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
   const protection = armor.protect();
   const formatError = createErrorFormatter({ maskUnexpected: config.production });
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+  const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: protection.validationRules, hideSuggestions: config.production });
   const graphqlWs = {
     path: '/graphql',
     onConnect: websocketOnConnect(principals) as never,
+    // The limits of HTTP (token limit, armor's rules), errors answered on the subscription.
+    parse: documents.parse,
+    validate: documents.validate,
+    onSubscribe: documents.onSubscribe,
     // graphql-ws does not go through Apollo's formatError: the same formatter gives
     // subscription errors (at subscribe time and per event) their contract codes.
     onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => formatAll(errors),
