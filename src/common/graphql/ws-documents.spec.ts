@@ -39,4 +39,10 @@ describe('WsDocuments', () => {
     expect(docs.parse('{ a }')).toBe(a);
     expect(docs.parse('{ b: a }')).not.toBe(b); // parsed anew
   });
+
+  it('does not keep long texts', () => {
+    const docs = new WsDocuments({ maxTokens: 5000, rules: [], hideSuggestions: false });
+    const long = `{ ${'a '.repeat(4500)}}`; // 9 KB, 4,502 tokens
+    expect(docs.parse(long)).not.toBe(docs.parse(long));
+  });
 });

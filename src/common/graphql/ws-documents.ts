@@ -1,6 +1,9 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { ErrorCode } from '../errors/error-codes.js';
 
+/** Texts longer than this are parsed for each subscription, not kept: the cache stays small whatever clients send. */
+const CACHED_TEXT_MAX = 8 * 1024;
+
 /** graphql-armor's mask for "Did you mean …?" (its blockFieldSuggestions does the same over HTTP). */
 const SUGGESTION = /Did you mean ".+"\?/g;
 
@@ -17,9 +20,9 @@ function coded(e: GraphQLError, code: ErrorCode, hideSuggestions: boolean): Grap
  * other subscription of the client with it). Errors carry their contract code and are answered
  * on the subscription.
  *
- * Parsed documents are kept by their text (the most recent `capacity`), and each document's
- * validation with it: the thousand subscribers of one query share one document, parsed and
- * validated once.
+ * Parsed documents are kept by their text (the most recent `capacity`, texts up to 8 KB), and
+ * each document's validation with it: the thousand subscribers of one query share one
+ * document, parsed and validated once.
  */
 export class WsDocuments {
   private readonly documents = new Map<string, DocumentNode>();
@@ -47,8 +50,10 @@ export class WsDocuments {
       if (e instanceof GraphQLError) throw coded(e, ErrorCode.GRAPHQL_PARSE_FAILED, false);
       throw e;
     }
-    this.documents.set(query, document);
-    if (this.documents.size > (this.opts.capacity ?? 500)) this.documents.delete(this.documents.keys().next().value!);
+    if (query.length <= CACHED_TEXT_MAX) {
+      this.documents.set(query, document);
+      if (this.documents.size > (this.opts.capacity ?? 200)) this.documents.delete(this.documents.keys().next().value!);
+    }
     return document;
   };
 
