@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
+import { PICTURE_CACHE_ENTRIES, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService, type Tx } from '../common/database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -43,6 +44,8 @@ const ALL_STATUSES = [CommunicationLinkStatus.PROPOSED, CommunicationLinkStatus.
  */
 @Injectable()
 export class CommunicationLinksService {
+  private readonly activeForPictures = new StampedCache<CommunicationLinkRow>(PICTURE_CACHE_ENTRIES);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
@@ -63,7 +66,25 @@ export class CommunicationLinksService {
   }
 
   /**
-   * `Incident.communicationLinks` and the picture's active links, oldest first. The parent
+   * `OperationalPicture.activeCommunicationLinks`, oldest first; cached under the picture's
+   * change stamps (the same for every viewer of the incident). An API key needs LINKS_READ.
+   */
+  async activeForPicture(ctx: RequestContext, incidentId: string, stamps: PictureStamps): Promise<CommunicationLink[]> {
+    requireLinksRead(ctx.who);
+    const rows = await stampedRows(
+      this.activeForPictures,
+      this.db,
+      incidentId,
+      stamps,
+      `SELECT s.incident_stamp, s.directory_stamp, ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
+         FROM s LEFT JOIN communication_links l ON l.incident_id = $1 AND l.status = 'ACTIVE'
+        ORDER BY l.created_at, l.id`,
+    );
+    return rows.map(CommunicationLink.fromRow);
+  }
+
+  /**
+   * `Incident.communicationLinks`, oldest first. The parent
    * incident was reached through a visibility check; an API key also needs LINKS_READ (the
    * guard does not run on field resolvers). Batched: one query for all incidents of a request.
    */

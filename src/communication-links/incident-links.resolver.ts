@@ -7,7 +7,6 @@ import { Incident } from '../incidents/models/incident.model.js';
 import { OperationalPicture } from '../incidents/models/operational-picture.model.js';
 import { CommunicationLinksService } from './communication-links.service.js';
 import { CommunicationLinksArgs } from './dto/communication-link.inputs.js';
-import { CommunicationLinkStatus } from './models/communication-link-enums.js';
 import { CommunicationLink } from './models/communication-link.model.js';
 
 /** `Incident.communicationLinks` lives with the links, so that incidents need not know them. */
@@ -30,6 +29,6 @@ export class OperationalPictureLinksResolver {
   @ResolveField(() => [CommunicationLink])
   @Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
   activeCommunicationLinks(@Ctx() ctx: RequestContext, @Parent() picture: OperationalPicture) {
-    return this.links.forIncident(ctx, picture.incidentId, [CommunicationLinkStatus.ACTIVE]);
+    return this.links.activeForPicture(ctx, picture.incidentId, picture.stamps);
   }
 }

@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { visibleIncidentSql } from '../common/access/access.service.js';
+import { PICTURE_CACHE_ENTRIES, StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { presetFields } from '../common/graphql/preset-fields.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
 import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
 import { User, type UserRow } from '../users/models/user.model.js';
@@ -25,7 +27,8 @@ type PictureRow = Partial<SituationReportRow> & {
   participant_id: string | null;
   participant_lead: boolean;
   participant_joined_at: Date;
-  overdue: boolean | null;
+  incident_stamp: string | null;
+  directory_stamp: string | null;
   ack_org_ids: string[] | null;
   ack_user_ids: (string | null)[] | null;
   ack_at: Date[] | null;
@@ -45,22 +48,52 @@ function unprefixed<T>(row: Record<string, unknown>, prefix: string, fields: rea
  * participant), that report's author and acknowledgements. What it read is put into the
  * request's loaders (incident, participants, organisations, users, acknowledgements), so that
  * the picture's field resolvers send no statement of their own for it.
+ *
+ * The rows are cached per incident and viewer (organisation, admin flag) with the change stamps
+ * they were read under (`src/common/cache/picture-stamps.ts`). With an entry, the request first
+ * reads the access check and the current stamps in one small statement; while they are the
+ * entry's stamps, the cached rows are exactly what the picture's statement would read now, so
+ * the cache never serves a picture older than the database, on any replica. Otherwise (no
+ * entry, or a change since) the picture's statement runs and reads the stamps with the rows.
+ * `reportOverdue`, which changes with time alone, is computed per request. The picture carries
+ * its stamps, with which the open requests and active links are cached the same way.
  */
 @Injectable()
 export class OperationalPictureService {
+  private readonly cache = new StampedCache<PictureRow>(PICTURE_CACHE_ENTRIES);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly incidents: IncidentsService,
     private readonly reports: SituationReportsService,
     private readonly organisations: OrganisationsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async picture(ctx: RequestContext, incidentId: string): Promise<OperationalPicture> {
     const p = ctx.who;
+    const key = `${incidentId}/${p.organisationId}/${isAdmin(p)}`;
+    const cachedStamps = this.cache.stampsOf(key);
+    if (cachedStamps) {
+      // The access check and the current stamps: while they are the cached rows' stamps, those
+      // rows are what the picture's statement would read now.
+      const [head]: { incident_stamp: string | null; directory_stamp: string | null }[] = await this.db.query(
+        `SELECT ${stampsSql('$1')} FROM incidents i WHERE i.id = $1 AND ${visibleIncidentSql('i.id', '$2', '$3')}`,
+        [incidentId, p.organisationId, seesAllIncidents(p)],
+      );
+      if (!head) throw new NotFoundError('Incident', incidentId);
+      const stamps = stampsOf(head);
+      const rows = this.cache.get(key, stamps);
+      this.metrics.recordPictureCache(rows !== undefined);
+      if (rows) return this.build(ctx, incidentId, rows, stamps);
+    } else {
+      this.metrics.recordPictureCache(false);
+    }
     const rows: PictureRow[] = await this.db.query(
-      `SELECT ${INCIDENT_FIELDS.map((c) => `i.${c} AS inc_${c}`).join(', ')},
+      `SELECT ${stampsSql('i.id')},
+              ${INCIDENT_FIELDS.map((c) => `i.${c} AS inc_${c}`).join(', ')},
               ip.organisation_id AS participant_id, ip.lead AS participant_lead, ip.joined_at AS participant_joined_at,
-              ${orgColumnsAs('o', 'org_')}, lr.*, (lr.latest AND lr.next_report_due_at < now()) AS overdue,
+              ${orgColumnsAs('o', 'org_')}, lr.*,
               ${USER_FIELDS.map((c) => `u.${c} AS author_${c}`).join(', ')},
               ak.ack_org_ids, ak.ack_user_ids, ak.ack_at
          FROM incidents i
@@ -82,7 +115,13 @@ export class OperationalPictureService {
       [incidentId, p.organisationId, isAdmin(p), seesAllIncidents(p)],
     );
     if (!rows.length) throw new NotFoundError('Incident', incidentId);
+    const stamps = stampsOf(rows[0]);
+    return this.build(ctx, incidentId, this.cache.set(key, stamps, rows), stamps);
+  }
 
+  /** The picture for this request, from its rows (fresh or cached: they are only read). */
+  private build(ctx: RequestContext, incidentId: string, rows: readonly PictureRow[], stamps: PictureStamps): OperationalPicture {
+    const now = Date.now();
     const incidentRow = unprefixed<IncidentRow>(rows[0], 'inc_', INCIDENT_FIELDS);
     const incident = Incident.fromRow(incidentRow);
     const participants: ParticipantStatus[] = [];
@@ -114,7 +153,8 @@ export class OperationalPictureService {
           organisation,
           latestReport,
           operationalStatus: latestReport?.operationalStatus ?? null,
-          reportOverdue: r.overdue === true,
+          // Not cached: it turns true with time alone.
+          reportOverdue: r.latest === true && r.next_report_due_at != null && r.next_report_due_at.getTime() < now,
         }),
       );
     }
@@ -132,6 +172,7 @@ export class OperationalPictureService {
 
     return Object.assign(new OperationalPicture(), {
       incidentId,
+      stamps,
       incident,
       generatedAt: new Date(),
       participants,

@@ -28,6 +28,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly pictureCache = new Counter({
+    name: 'hub_operational_picture_cache_total',
+    help: 'Operational pictures served from the cache (hit) or read from the database (miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }
@@ -36,6 +43,10 @@ export class MetricsService {
     const operation = this.label(operationName);
     this.requests.inc({ operation, type, outcome });
     this.duration.observe({ operation, type }, seconds);
+  }
+
+  recordPictureCache(hit: boolean): void {
+    this.pictureCache.inc({ result: hit ? 'hit' : 'miss' });
   }
 
   /** Operation names come from clients: keep the label set bounded. */

@@ -29,6 +29,6 @@ export class PictureResourceRequestsResolver {
   @ResolveField(() => [ResourceRequest])
   @Allow(Role.VIEWER)
   openResourceRequests(@Ctx() ctx: RequestContext, @Parent() picture: OperationalPicture) {
-    return this.requests.openForIncident(ctx, picture.incidentId);
+    return this.requests.openForPicture(picture.incidentId, picture.stamps);
   }
 }

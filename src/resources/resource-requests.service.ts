@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
+import { PICTURE_CACHE_ENTRIES, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService } from '../common/database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -18,7 +19,7 @@ import { REQUEST_COLUMNS, ResourceRequest, type ResourceRequestRow } from './mod
 import { isRequesterSide, lockHoldings, lockRequest, selectLoans } from './resource-locks.js';
 import { ResourceEventsService } from './resource-events.service.js';
 import { MATCHES_SQL } from './resource-matching.js';
-import { ResourceLoaders } from './resource.loaders.js';
+import { OPEN_REQUEST_ORDER, ResourceLoaders } from './resource.loaders.js';
 import { invalidTransition, mapResourceDbError } from './resources.errors.js';
 
 /** Keyset of request lists: newest first. Microseconds in the cursor, so no two rows tie by accident. */
@@ -27,6 +28,8 @@ type SortedRow = ResourceRequestRow & { sort_at: string; total: number };
 
 @Injectable()
 export class ResourceRequestsService {
+  private readonly openForPictures = new StampedCache<ResourceRequestRow>(PICTURE_CACHE_ENTRIES);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
@@ -89,9 +92,21 @@ export class ResourceRequestsService {
     return total;
   }
 
-  /** `OperationalPicture.openResourceRequests`: OPEN and PARTIALLY_FILLED, most urgent first. */
-  async openForIncident(ctx: RequestContext, incidentId: string): Promise<ResourceRequest[]> {
-    return (await this.loaders.openRequestsOfIncident(ctx).load(incidentId)).map(ResourceRequest.fromRow);
+  /**
+   * `OperationalPicture.openResourceRequests`: OPEN and PARTIALLY_FILLED, most urgent first;
+   * cached under the picture's change stamps (the same for every viewer of the incident).
+   */
+  async openForPicture(incidentId: string, stamps: PictureStamps): Promise<ResourceRequest[]> {
+    const rows = await stampedRows(
+      this.openForPictures,
+      this.db,
+      incidentId,
+      stamps,
+      `SELECT s.incident_stamp, s.directory_stamp, ${REQUEST_COLUMNS}
+         FROM s LEFT JOIN resource_requests r ON r.incident_id = $1 AND r.status IN ('OPEN','PARTIALLY_FILLED')
+        ORDER BY ${OPEN_REQUEST_ORDER}`,
+    );
+    return rows.map(ResourceRequest.fromRow);
   }
 
   /** A request the caller may see; NOT_FOUND otherwise (whether or not it exists). */

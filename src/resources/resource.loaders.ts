@@ -59,16 +59,6 @@ export class ResourceLoaders {
     );
   }
 
-  /** An incident's OPEN and PARTIALLY_FILLED requests, most urgent first (the operational picture). */
-  openRequestsOfIncident(ctx: RequestContext) {
-    return ctx.loader('resources.openRequestsOfIncident', () =>
-      this.grouped<ResourceRequestRow>(
-        `SELECT ${REQUEST_COLUMNS}, r.incident_id AS group_key FROM resource_requests r
-          WHERE r.incident_id = ANY($1::uuid[]) AND r.status IN ('OPEN','PARTIALLY_FILLED') ORDER BY ${OPEN_REQUEST_ORDER}`,
-      ),
-    );
-  }
-
   private grouped<Row>(sql: string): DataLoader<string, Row[]> {
     return this.groupedBy<Row>(sql);
   }

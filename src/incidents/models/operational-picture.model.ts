@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import type { PictureStamps } from '../../common/cache/picture-stamps.js';
 import { Organisation } from '../../organisations/models/organisation.model.js';
 import { Incident } from './incident.model.js';
 import { OperationalStatus } from './incident.enums.js';
@@ -41,6 +42,9 @@ export class OperationalStatusCount {
 export class OperationalPicture {
   /** The incident the picture is of; the caller has already been checked to see it. */
   incidentId: string;
+
+  /** The change stamps the picture was read under (its field resolvers' caches use them). */
+  stamps: PictureStamps;
 
   @Field(() => Incident)
   incident: Incident;
