@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { requestFingerprint } from '../src/common/idempotency/idempotency.service.js';
 import { uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -62,5 +63,24 @@ describe('Idempotency-Key', () => {
     const bad = await post({ query: CREATE, variables: { code: `ID-${uniqueTag()}` } }, { ...admin.headers, 'idempotency-key': 'has spaces' });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a claim commits with its mutation: a response lost in a crash is reported, and the mutation is not carried out again', async () => {
+    // What a process that died between its commit and storing the response leaves: the claim
+    // (committed with the mutation), no response. Made three minutes ago: the hub used to take
+    // such a claim over after two minutes and run the mutation a second time.
+    const code = `ID-${uniqueTag()}`;
+    const key = `lost-${code}`;
+    const variables = { code };
+    await hub.db.query(`INSERT INTO idempotency_keys (principal, key, request_hash, created_at) VALUES ($1, $2, $3, now() - interval '3 minutes')`, [
+      `user:${admin.id}`,
+      key,
+      requestFingerprint(CREATE, undefined, variables),
+    ]);
+    const retry = JSON.parse((await post({ query: CREATE, variables }, { ...admin.headers, 'idempotency-key': key })).text);
+    expect(retry.data).toBeUndefined();
+    expect(retry.errors[0].extensions).toEqual({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(retry.errors[0].message).toMatch(/carried out, but its response was lost/);
+    expect((await hub.db.query(`SELECT id FROM organisations WHERE code = $1`, [code])).length).toBe(0);
   });
 });

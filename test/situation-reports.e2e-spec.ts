@@ -62,11 +62,12 @@ describe('submitSituationReport', () => {
       submitted = (await hub.gql(submit, { input }, { ...a.headers, 'idempotency-key': 'statements-1' })).body.data?.submitSituationReport;
     });
     expect(submitted).toMatchObject({ version: 1, operationalStatus: 'STRAINED' });
-    // The caller's authentication, the key's claim, BEGIN, the access check with its share lock
-    // and the version counter in one, the report, its audit event, COMMIT, the stored response.
+    // The caller's authentication, BEGIN, the key's claim (inside the transaction: it commits
+    // with the report), the access check with its share lock and the version counter in one,
+    // the report, its audit event, COMMIT, the stored response.
     expect({ count, statements: statements.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' ')) }).toEqual({
       count: 8,
-      statements: ['SELECT u.id,', 'INSERT INTO', 'START TRANSACTION', 'WITH inc', 'WITH r', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
+      statements: ['SELECT u.id,', 'START TRANSACTION', 'INSERT INTO', 'WITH inc', 'WITH r', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
     });
   });
 

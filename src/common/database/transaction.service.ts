@@ -2,6 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditChainWriter, type AuditEventInput } from '../../audit/audit-chain.writer.js';
+import { ConflictReason } from '../errors/error-codes.js';
+import { ConflictError } from '../errors/domain-errors.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { RequestContext } from '../request/request-context.js';
 import { rows } from './sql.js';
 
@@ -31,10 +34,17 @@ export class Tx {
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 const ATTEMPTS = 3;
 
+/** The request's Idempotency-Key belongs to another request (the idempotency plugin answers with that one's response). */
+function keyTaken(): ConflictError {
+  return new ConflictError(ConflictReason.IDEMPOTENCY_KEY_REUSED, 'Another request with this Idempotency-Key was carried out');
+}
+
 /**
  * Every mutation runs in `run`: one transaction, its audit events appended to the chain just
  * before commit (so the chain's lock is held as briefly as possible), retried on deadlock or
- * serialization failure, and its after-commit work run only once the commit succeeded.
+ * serialization failure, and its after-commit work run only once the commit succeeded. A request
+ * with an Idempotency-Key claims it in its first transaction's first statement, so the claim
+ * commits or rolls back with the mutation; when another request has the key, nothing is written.
  */
 @Injectable()
 export class TransactionService {
@@ -43,18 +53,26 @@ export class TransactionService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditChainWriter,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   async run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const claim = ctx.idempotency;
+    if (claim?.state === 'taken') throw keyTaken();
     for (let attempt = 1; ; attempt++) {
       let tx: Tx | undefined;
       try {
         const result = await this.db.transaction(async (manager) => {
+          if (claim?.state === 'pending' && !(await this.idempotency.claimIn(manager, claim))) {
+            claim.state = 'taken';
+            throw keyTaken();
+          }
           tx = new Tx(manager);
           const value = await work(tx);
           await this.audit.append(manager, ctx, tx.events);
           return value;
         });
+        if (claim?.state === 'pending') claim.state = 'claimed';
         for (const fn of tx!.afterCommit) {
           try {
             await fn();

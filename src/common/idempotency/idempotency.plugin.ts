@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { AuthenticationService } from '../../auth/authentication.service.js';
 import { principalKey } from '../auth/principal.js';
@@ -7,7 +7,6 @@ import type { GraphqlContext } from '../request/graphql-context.js';
 import { requestFingerprint, type IdempotencyService } from './idempotency.service.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
-type Rc = GraphQLRequestContext<GraphqlContext>;
 
 function errorResponse(status: number, message: string, extensions: Record<string, unknown>) {
   return { http: { status, headers: new HeaderMap() }, body: { kind: 'single' as const, singleResult: { errors: [{ message, extensions }] } } };
@@ -15,11 +14,13 @@ function errorResponse(status: number, message: string, extensions: Record<strin
 
 /**
  * The `Idempotency-Key` header on mutation requests (DESIGN.md invariant 6), at the level of
- * the whole GraphQL response: the first request runs, its response is stored; a retry gets it
- * back with `Idempotency-Replayed: true`.
+ * the whole GraphQL response. The plugin only puts the key on the request's context; the
+ * request's first transaction claims it (TransactionService), so that the claim commits with
+ * the mutation. After the operation, the response of a request that ran is stored; a request
+ * whose key another one holds or held is answered with that one's response
+ * (`Idempotency-Replayed: true`), or refused when it is a different request with the same key.
  */
 export function idempotencyPlugin(idempotency: IdempotencyService, authn: AuthenticationService): ApolloServerPlugin<GraphqlContext> {
-  const claims = new WeakMap<Rc, { principal: string; key: string }>();
   return {
     async requestDidStart() {
       return {
@@ -37,34 +38,45 @@ export function idempotencyPlugin(idempotency: IdempotencyService, authn: Authen
           // Anonymous or invalid credentials: nothing to key on; the guard answers as usual.
           const ctx = await authn.authenticate(req).catch(() => undefined);
           if (!ctx?.principal) return null;
-          const principal = principalKey(ctx.principal);
-          const outcome = await idempotency.claim(principal, key, requestFingerprint(rc.request.query ?? '', rc.request.operationName, rc.request.variables));
-          switch (outcome.kind) {
-            case 'claimed':
-              claims.set(rc as Rc, { principal, key });
-              return null;
-            case 'replay': {
-              const headers = new HeaderMap([['idempotency-replayed', 'true']]);
-              return { http: { status: 200, headers }, body: { kind: 'single', singleResult: outcome.response } };
-            }
-            case 'mismatch':
-              return errorResponse(200, 'This Idempotency-Key was used with a different request', {
-                code: ErrorCode.CONFLICT,
-                reason: ConflictReason.IDEMPOTENCY_KEY_REUSED,
-              });
-            case 'busy':
-              return errorResponse(200, 'A request with this Idempotency-Key is still being processed; retry later', {
-                code: ErrorCode.CONFLICT,
-                reason: ConflictReason.IDEMPOTENCY_KEY_REUSED,
-              });
-          }
+          ctx.idempotency = {
+            principal: principalKey(ctx.principal),
+            key,
+            fingerprint: requestFingerprint(rc.request.query ?? '', rc.request.operationName, rc.request.variables),
+            state: 'pending',
+          };
+          return null;
         },
         async willSendResponse(rc) {
-          const claim = claims.get(rc as Rc);
+          const claim = rc.contextValue.ctx?.idempotency;
           if (!claim || rc.response.body.kind !== 'single') return;
-          await idempotency.complete(claim.principal, claim.key, rc.response.body.singleResult);
+          if (claim.state !== 'taken' && (await idempotency.complete(claim, rc.response.body.singleResult))) return;
+          // Another request has the key: its answer replaces this one's (which wrote nothing).
+          const outcome = await idempotency.outcome(claim);
+          const { http, body } = rc.response;
+          http.status = 200;
+          switch (outcome.kind) {
+            case 'replay':
+              http.headers.set('idempotency-replayed', 'true');
+              body.singleResult = outcome.response;
+              return;
+            case 'mismatch':
+              body.singleResult = conflict('This Idempotency-Key was used with a different request');
+              return;
+            case 'lost':
+              body.singleResult = conflict(
+                'The request with this Idempotency-Key was carried out, but its response was lost; read the current state instead of retrying',
+              );
+              return;
+            case 'busy':
+              body.singleResult = conflict('A request with this Idempotency-Key is still being processed; retry later');
+              return;
+          }
         },
       };
     },
   };
+}
+
+function conflict(message: string) {
+  return { errors: [{ message, extensions: { code: ErrorCode.CONFLICT, reason: ConflictReason.IDEMPOTENCY_KEY_REUSED } }] };
 }

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { IdempotencyClaim } from '../idempotency/idempotency.service.js';
 
 /**
  * Who is asking and about which request; the first argument of every service method. Made
@@ -6,6 +7,8 @@ import type { Principal } from '../auth/principal.js';
  */
 export class RequestContext {
   principal?: Principal;
+  /** The request's Idempotency-Key, when it is a mutation that sent one (the idempotency plugin). */
+  idempotency?: IdempotencyClaim;
   private currentLoaders = new Map<string, unknown>();
 
   constructor(
