@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { WebsocketSessionsService } from './auth/websocket-sessions.service.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -41,9 +42,15 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, CommonModule],
-          inject: [AppConfig, MetricsService, PrincipalLookupService, AuthenticationService, IdempotencyService],
-          useFactory: (cfg: AppConfig, metrics: MetricsService, principals: PrincipalLookupService, authn: AuthenticationService, idempotency: IdempotencyService) =>
-            graphqlOptions(cfg, { metrics, principals, authn, idempotency }),
+          inject: [AppConfig, MetricsService, PrincipalLookupService, AuthenticationService, IdempotencyService, WebsocketSessionsService],
+          useFactory: (
+            cfg: AppConfig,
+            metrics: MetricsService,
+            principals: PrincipalLookupService,
+            authn: AuthenticationService,
+            idempotency: IdempotencyService,
+            sessions: WebsocketSessionsService,
+          ) => graphqlOptions(cfg, { metrics, principals, authn, idempotency, sessions }),
         }),
         CommonModule,
         AuthModule,

@@ -10,11 +10,12 @@ import { JwtTokenService } from './jwt-token.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { PasswordService } from './password.service.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
+import { WebsocketSessionsService } from './websocket-sessions.service.js';
 
 @Global()
 @Module({
   imports: [PassportModule, JwtModule.register({})],
-  providers: [AuthResolver, AuthService, AuthenticationService, JwtStrategy, ApiKeyStrategy, JwtTokenService, LoginThrottleService, PasswordService, PrincipalLookupService],
-  exports: [AuthenticationService, PrincipalLookupService, PasswordService],
+  providers: [AuthResolver, AuthService, AuthenticationService, JwtStrategy, ApiKeyStrategy, JwtTokenService, LoginThrottleService, PasswordService, PrincipalLookupService, WebsocketSessionsService],
+  exports: [AuthenticationService, PrincipalLookupService, PasswordService, WebsocketSessionsService],
 })
 export class AuthModule {}

@@ -58,4 +58,36 @@ export class PrincipalLookupService {
     const payload = await this.jwt.verify(token);
     return this.principalForUser(payload.sub, payload.sid ?? null);
   }
+
+  /**
+   * The positions in `principals` of those that no longer hold: a user or organisation made
+   * inactive, a session ended, a user's role or organisation changed; an API key revoked or
+   * expired, or its organisation inactive. One statement per kind of principal present.
+   */
+  async noLongerValid(principals: readonly Principal[]): Promise<number[]> {
+    const users = principals.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'user');
+    const keys = principals.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'apiKey');
+    const stale: number[] = [];
+    if (users.length) {
+      const rows: { n: string }[] = await this.db.query(
+        `SELECT x.n FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(user_id, session_id, role, organisation_id, n)
+          WHERE NOT EXISTS (SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
+                             WHERE u.id = x.user_id AND u.active AND o.active AND u.role = x.role AND u.organisation_id = x.organisation_id)
+             OR EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = x.session_id AND t.revoked_at IS NOT NULL)`,
+        [users.map(({ p }) => p.userId), users.map(({ p }) => p.sessionId ?? null), users.map(({ p }) => p.role), users.map(({ p }) => p.organisationId)],
+      );
+      for (const r of rows) stale.push(users[Number(r.n) - 1].i);
+    }
+    if (keys.length) {
+      const rows: { n: string }[] = await this.db.query(
+        `SELECT x.n FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(key_id, organisation_id, n)
+          WHERE NOT EXISTS (SELECT 1 FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+                             WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND k.revoked_at IS NULL
+                               AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active)`,
+        [keys.map(({ p }) => p.apiKeyId), keys.map(({ p }) => p.organisationId)],
+      );
+      for (const r of rows) stale.push(keys[Number(r.n) - 1].i);
+    }
+    return stale;
+  }
 }

@@ -37,6 +37,8 @@ export class AppConfig {
   readonly redisUrl?: string;
   /** Requests per minute per principal (per client address when anonymous), over all operations. */
   readonly rateLimit: { perMinute: number };
+  /** Open graphql-ws connections are checked again this often (WebsocketSessionsService). */
+  readonly websocket: { recheckSeconds: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
   constructor(e: Environment, devJwtSecret: string) {
@@ -50,6 +52,7 @@ export class AppConfig {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     };
     const embedded = !e.DATABASE_URL;
+    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS };
     this.database = {
       url: e.DATABASE_URL ?? '',
       embedded,

@@ -125,6 +125,10 @@ export class Environment {
 
   @Transform(toInt) @IsInt() @Min(0) @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  WS_RECHECK_SECONDS = 30;
 }
 
 export class ConfigError extends Error {}

@@ -7,12 +7,13 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { MetricsService } from '../../metrics/metrics.service.js';
 import type { AuthenticationService } from '../../auth/authentication.service.js';
 import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
+import type { WebsocketSessionsService } from '../../auth/websocket-sessions.service.js';
 import { idempotencyPlugin } from '../idempotency/idempotency.plugin.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { createErrorFormatter } from '../errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
 import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
-import { websocketContext, websocketOnConnect, type WsExtra } from './websocket-auth.js';
+import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 import { answerPresetFields } from './preset-fields.js';
 import { WsDocuments } from './ws-documents.js';
 
@@ -26,9 +27,10 @@ export interface GraphqlDeps {
   principals: PrincipalLookupService;
   authn: AuthenticationService;
   idempotency: IdempotencyService;
+  sessions: WebsocketSessionsService;
 }
 
-export function graphqlOptions(config: AppConfig, { metrics, principals, authn, idempotency }: GraphqlDeps): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, { metrics, principals, authn, idempotency, sessions }: GraphqlDeps): ApolloDriverConfig {
   const limits = config.graphql;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
@@ -47,7 +49,8 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
   const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: protection.validationRules, hideSuggestions: config.production });
   const graphqlWs = {
     path: '/graphql',
-    onConnect: websocketOnConnect(principals) as never,
+    onConnect: websocketOnConnect(principals, sessions) as never,
+    onClose: websocketOnClose(sessions) as never,
     // The limits of HTTP (token limit, armor's rules), errors answered on the subscription.
     parse: documents.parse,
     validate: documents.validate,
