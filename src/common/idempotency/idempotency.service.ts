@@ -54,9 +54,10 @@ export function requestFingerprint(query: string, operationName: string | null |
  * Invariant 6: a mutation request with an Idempotency-Key is carried out at most once per
  * principal and key. The key is claimed (a row) by the first statement of the request's first
  * transaction, so the claim commits or rolls back with the mutation: there is no moment at which
- * the mutation has committed and the key is free. A concurrent duplicate's claim waits for that
- * transaction on the key's unique index, finds it taken, and its transaction rolls back; it then
- * waits for the first response. Later retries get that response back; the same key with another
+ * the mutation has committed and the key is free. A concurrent duplicate's claim finds the key
+ * taken (its advisory lock, or its committed row), and its transaction rolls back before it wrote
+ * anything; it then waits for the first response (if the first request's transaction rolls back
+ * instead, it is told to retry). Later retries get that response back; the same key with another
  * request is refused. If the process dies between the commit and storing the response, a retry
  * is told so (CONFLICT) instead of carrying the mutation out again.
  */
