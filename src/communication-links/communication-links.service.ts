@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
-import { PICTURE_CACHE_ENTRIES, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { PICTURE_PART_CACHE_ROWS, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService, type Tx } from '../common/database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -44,7 +44,7 @@ const ALL_STATUSES = [CommunicationLinkStatus.PROPOSED, CommunicationLinkStatus.
  */
 @Injectable()
 export class CommunicationLinksService {
-  private readonly activeForPictures = new StampedCache<CommunicationLinkRow>(PICTURE_CACHE_ENTRIES);
+  private readonly activeForPictures = new StampedCache<CommunicationLinkRow>(PICTURE_PART_CACHE_ROWS);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { visibleIncidentSql } from '../common/access/access.service.js';
-import { PICTURE_CACHE_ENTRIES, StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { PICTURE_CACHE_ROWS, StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -60,7 +60,7 @@ function unprefixed<T>(row: Record<string, unknown>, prefix: string, fields: rea
  */
 @Injectable()
 export class OperationalPictureService {
-  private readonly cache = new StampedCache<PictureRow>(PICTURE_CACHE_ENTRIES);
+  private readonly cache = new StampedCache<PictureRow>(PICTURE_CACHE_ROWS);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,

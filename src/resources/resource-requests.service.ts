@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import { PICTURE_CACHE_ENTRIES, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { PICTURE_PART_CACHE_ROWS, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService } from '../common/database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -28,7 +28,7 @@ type SortedRow = ResourceRequestRow & { sort_at: string; total: number };
 
 @Injectable()
 export class ResourceRequestsService {
-  private readonly openForPictures = new StampedCache<ResourceRequestRow>(PICTURE_CACHE_ENTRIES);
+  private readonly openForPictures = new StampedCache<ResourceRequestRow>(PICTURE_PART_CACHE_ROWS);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
