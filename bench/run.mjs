@@ -299,8 +299,9 @@ async function seedInto(url, s) {
   }
 }
 
-async function startServers(url, tag) {
-  const [hubPort, basePort] = [await freePort(), await freePort()];
+/** The hub as its own process on `url`, with `env` on top of the bench's settings. */
+async function startHub(url, tag, env = {}) {
+  const port = await freePort();
   const logDir = join(tmpdir(), 'hub-bench-logs');
   mkdirSync(logDir, { recursive: true });
   const profileDir = join(BENCH, 'results', 'profiles');
@@ -317,7 +318,7 @@ async function startServers(url, tag) {
       SEED_DEMO: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
       DATABASE_POOL_SIZE: String(cfg.pool),
-      PORT: String(hubPort),
+      PORT: String(port),
       HOST: '127.0.0.1',
       EXEC_ARGV: [
         flags['cpu-prof'] ? `--cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=hub-${tag}-${Date.now()}.cpuprofile` : '',
@@ -325,18 +326,42 @@ async function startServers(url, tag) {
       ]
         .filter(Boolean)
         .join(' '),
+      ...env,
     },
     join(logDir, `hub-${tag}.log`),
   );
+  await waitFor(`http://127.0.0.1:${port}/health/ready`, hub);
+  return { hub, hubUrl: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+}
+
+async function startServers(url, tag) {
+  const basePort = await freePort();
+  mkdirSync(join(tmpdir(), 'hub-bench-logs'), { recursive: true });
   const baseline = startProcess(
     'baseline',
     [join(BENCH, 'baseline', 'server.mjs')],
     { DATABASE_URL: url, JWT_SECRET, PORT: String(basePort), DATABASE_POOL_SIZE: String(cfg.pool) },
-    join(logDir, `baseline-${tag}.log`),
+    join(tmpdir(), 'hub-bench-logs', `baseline-${tag}.log`),
   );
-  await waitFor(`http://127.0.0.1:${hubPort}/health/ready`, hub);
+  const hub = await startHub(url, tag);
   await waitFor(`http://127.0.0.1:${basePort}/health`, baseline).catch(() => undefined);
-  return { hub, baseline, hubUrl: `http://127.0.0.1:${hubPort}/graphql`, baseUrl: `http://127.0.0.1:${basePort}`, wsUrl: `ws://127.0.0.1:${hubPort}/graphql` };
+  return { ...hub, baseline, baseUrl: `http://127.0.0.1:${basePort}` };
+}
+
+/**
+ * The picture measured once more against a second hub on the same database with its caches
+ * off (PICTURE_CACHE_ROWS=0), as every picture is read after a change; the same baseline.
+ */
+async function measureUncached(name, servers, url, tag, body, headers) {
+  const uncached = await startHub(url, `${tag}-uncached`, { PICTURE_CACHE_ROWS: '0' });
+  try {
+    const both = { ...servers, hub: uncached.hub, hubUrl: uncached.hubUrl };
+    const s = measure(`${name} uncached`, both, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(body) });
+    s.statementsPerRequest = { hub: await countPerRequest(uncached.hub, uncached.hubUrl, body, headers) };
+    return s;
+  } finally {
+    await stopProcess(uncached.hub);
+  }
 }
 
 const tokens = new Map();
@@ -469,6 +494,7 @@ async function mainScenarios(servers, seeded, url) {
     const s = measure('scenario 1', servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(pictureBody) });
     s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, pictureBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/picture', pictureBody, headers) };
     results.scenarios['1'] = s;
+    results.scenarios['1uncached'] = await measureUncached('scenario 1', servers, url, 'main', pictureBody, headers);
   }
   if (cfg.scenarios.has(3)) {
     log('Scenario 3: incidents(first: 50) with participants and reports, COORDINATOR, 32 connections');
@@ -547,12 +573,14 @@ async function growth() {
       await verifySame(`scenario 6 (${label})`, servers, '/picture', body, token);
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
       out[label] = { reports: seeded.counts.reports, ...measure(`scenario 6 ${label}`, servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(body) }) };
+      out[`${label}Uncached`] = { reports: seeded.counts.reports, ...(await measureUncached(`scenario 6 ${label}`, servers, url, `growth-${label}`, body, headers)) };
     } finally {
       await stopProcess(servers.hub);
       await stopProcess(servers.baseline);
     }
   }
   out.p50Ratio = out.large.hub.p50 / out.small.hub.p50;
+  out.p50RatioUncached = out.largeUncached.hub.p50 / out.smallUncached.hub.p50;
   results.scenarios['6'] = out;
 }
 
@@ -562,11 +590,14 @@ function printTable() {
   const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
   const row = (name, s, target) => rows.push([name, f(s.hub.rps), f(s.hub.p50), f(s.hub.p99), f(s.baseline.rps), f(s.baseline.p50), f(s.baseline.p99), f(s.ratio, 2), target]);
   if (S['1']) row('1 operationalPicture', S['1'], `≥ 0.6×, p99 ≤ 2× (${f(S['1'].p99Ratio, 2)}×); SQL/request hub ${f(S['1'].statementsPerRequest.hub, 1)}, baseline ${f(S['1'].statementsPerRequest.baseline, 1)}`);
+  if (S['1uncached']) row('1 picture, cache off', S['1uncached'], `as after every change (PICTURE_CACHE_ROWS=0); p99 ${f(S['1uncached'].p99Ratio, 2)}×; SQL/request hub ${f(S['1uncached'].statementsPerRequest.hub, 1)}`);
   if (S['2']) row('2 submitSituationReport', S['2'], `≥ 0.5×, p99 < 150 ms`);
   if (S['3']) row('3 incidents(first: 50)', S['3'], `≥ 0.5×; SQL/request hub ${f(S['3'].statementsPerRequest.hub, 1)}, baseline ${f(S['3'].statementsPerRequest.baseline, 1)}`);
   if (S['6']) {
     row(`6 picture @ ${S['6'].small.reports} reports`, S['6'].small, '');
     row(`6 picture @ ${S['6'].large.reports} reports`, S['6'].large, `p50 ratio large/small ${f(S['6'].p50Ratio, 2)} (≤ 1.2)`);
+    row(`6 cache off @ ${S['6'].smallUncached.reports} reports`, S['6'].smallUncached, '');
+    row(`6 cache off @ ${S['6'].largeUncached.reports} reports`, S['6'].largeUncached, `p50 ratio large/small ${f(S['6'].p50RatioUncached, 2)} (≤ 1.2)`);
   }
   const head = ['scenario', 'hub req/s', 'hub p50 ms', 'hub p99 ms', 'base req/s', 'base p50 ms', 'base p99 ms', 'hub/base', 'target / notes'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));

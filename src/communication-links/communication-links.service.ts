@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
-import { PICTURE_PART_CACHE_ROWS, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService, type Tx } from '../common/database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -44,14 +45,17 @@ const ALL_STATUSES = [CommunicationLinkStatus.PROPOSED, CommunicationLinkStatus.
  */
 @Injectable()
 export class CommunicationLinksService {
-  private readonly activeForPictures = new StampedCache<CommunicationLinkRow>(PICTURE_PART_CACHE_ROWS);
+  private readonly activeForPictures: StampedCache<CommunicationLinkRow>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
     private readonly events: EventBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.activeForPictures = new StampedCache(config.pictureCache.partRows);
+  }
 
   // ------------------------------------------------------------------ reading
 

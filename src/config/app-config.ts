@@ -37,6 +37,11 @@ export class AppConfig {
   readonly redisUrl?: string;
   /** Requests per minute per principal (per client address when anonymous), over all operations. */
   readonly rateLimit: { perMinute: number };
+  /**
+   * Rows kept by the operational picture's cache (`rows`) and by those of its open requests and
+   * active links (`partRows`); 0 turns them off (src/common/cache/picture-stamps.ts).
+   */
+  readonly pictureCache: { rows: number; partRows: number };
   /** Open graphql-ws connections are checked again this often (WebsocketSessionsService). */
   readonly websocket: { recheckSeconds: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
@@ -53,6 +58,7 @@ export class AppConfig {
     };
     const embedded = !e.DATABASE_URL;
     this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS };
+    this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
     this.database = {
       url: e.DATABASE_URL ?? '',
       embedded,

@@ -126,6 +126,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** Operational picture lines kept in the cache (about 4 KB each); 0 turns the picture's caches off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  PICTURE_CACHE_ROWS = 8000;
+
   /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WS_RECHECK_SECONDS = 30;

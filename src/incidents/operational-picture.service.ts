@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { visibleIncidentSql } from '../common/access/access.service.js';
-import { PICTURE_CACHE_ROWS, StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -60,7 +61,7 @@ function unprefixed<T>(row: Record<string, unknown>, prefix: string, fields: rea
  */
 @Injectable()
 export class OperationalPictureService {
-  private readonly cache = new StampedCache<PictureRow>(PICTURE_CACHE_ROWS);
+  private readonly cache: StampedCache<PictureRow>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -68,7 +69,10 @@ export class OperationalPictureService {
     private readonly reports: SituationReportsService,
     private readonly organisations: OrganisationsService,
     private readonly metrics: MetricsService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.cache = new StampedCache(config.pictureCache.rows);
+  }
 
   async picture(ctx: RequestContext, incidentId: string): Promise<OperationalPicture> {
     const p = ctx.who;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import { PICTURE_PART_CACHE_ROWS, StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
+import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService } from '../common/database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -28,7 +29,7 @@ type SortedRow = ResourceRequestRow & { sort_at: string; total: number };
 
 @Injectable()
 export class ResourceRequestsService {
-  private readonly openForPictures = new StampedCache<ResourceRequestRow>(PICTURE_PART_CACHE_ROWS);
+  private readonly openForPictures: StampedCache<ResourceRequestRow>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -36,7 +37,10 @@ export class ResourceRequestsService {
     private readonly access: AccessService,
     private readonly loaders: ResourceLoaders,
     private readonly events: ResourceEventsService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.openForPictures = new StampedCache(config.pictureCache.partRows);
+  }
 
   /** Requests in incidents the caller may see, newest first; a filter on an incident it may not see is NOT_FOUND. */
   async list(ctx: RequestContext, args: ResourceRequestsArgs): Promise<Connection<ResourceRequest>> {

@@ -40,4 +40,12 @@ describe('StampedCache', () => {
     expect(cache.get('a', at('1'))).toBeUndefined();
     expect(cache.get('empty-19', at('1'))).toEqual([]);
   });
+
+  it('keeps nothing with 0 rows (PICTURE_CACHE_ROWS=0 turns the caches off)', () => {
+    const cache = new StampedCache<{ id: string; ids: number[] }>(0);
+    const given = rows(2, 'a');
+    expect(cache.set('a', at('1'), given)).toBe(given);
+    expect(cache.stampsOf('a')).toBeUndefined();
+    expect(cache.get('a', at('1'))).toBeUndefined();
+  });
 });

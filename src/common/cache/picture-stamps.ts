@@ -12,16 +12,6 @@ export interface PictureStamps {
   directory: string | null;
 }
 
-/**
- * Rows kept per cache of the picture and its parts, per process. A picture keeps one row per
- * participant, about 4 KB of heap each as pg parses it (measured: 162 KB for 40 participants),
- * so the pictures' cache stays under about 32 MB (200 pictures of 40 participants); the least
- * recently used entries go first.
- */
-export const PICTURE_CACHE_ROWS = 8000;
-/** Rows kept per cache of the picture's open requests and active links (a few per incident). */
-export const PICTURE_PART_CACHE_ROWS = 2000;
-
 export const DIRECTORY_STAMP_SCOPE = '00000000-0000-0000-0000-000000000000';
 
 /** The stamps of the incident `incident` (an SQL expression) as `incident_stamp`, `directory_stamp`. */
@@ -47,27 +37,29 @@ function frozen<T extends object>(row: T): T {
 /**
  * Rows kept with the stamps they were read under. `get` answers only for the same stamps, so
  * an entry is never served after a change; an LRU bounded by its number of rows, so memory is
- * bounded too.
+ * bounded too (`PICTURE_CACHE_ROWS`: a picture keeps one row per participant, about 4 KB of heap
+ * each as pg parses it, measured 162 KB for 40 participants). `maxRows` 0: nothing is kept.
  */
 export class StampedCache<Row extends object> {
-  private readonly entries: LRUCache<string, { stamps: PictureStamps; rows: readonly Row[] }>;
+  private readonly entries?: LRUCache<string, { stamps: PictureStamps; rows: readonly Row[] }>;
 
   constructor(maxRows: number) {
-    this.entries = new LRUCache({ maxSize: maxRows, sizeCalculation: (entry) => Math.max(1, entry.rows.length) });
+    if (maxRows > 0) this.entries = new LRUCache({ maxSize: maxRows, sizeCalculation: (entry) => Math.max(1, entry.rows.length) });
   }
 
   /** The stamps of the entry, whatever they are (to ask the database whether they still hold). */
   stampsOf(key: string): PictureStamps | undefined {
-    return this.entries.peek(key)?.stamps;
+    return this.entries?.peek(key)?.stamps;
   }
 
   get(key: string, stamps: PictureStamps): readonly Row[] | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     return entry && sameStamps(entry.stamps, stamps) ? entry.rows : undefined;
   }
 
   /** Keeps `rows` (frozen) under `stamps`; returns them. */
   set(key: string, stamps: PictureStamps, rows: Row[]): readonly Row[] {
+    if (!this.entries) return rows;
     const kept = rows.map(frozen);
     this.entries.set(key, { stamps, rows: kept });
     return kept;
