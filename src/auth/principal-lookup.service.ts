@@ -9,6 +9,13 @@ import { API_KEY_PREFIX, sha256Hex } from './tokens.js';
 
 export const INVALID_CREDENTIALS = 'The credentials are invalid or have expired';
 
+/** When a user's credentials hold (users `u`, organisations `o`): both active. */
+const USER_HOLDS = `u.active AND o.active`;
+/** When the session (refresh-token family) `family` has been ended. */
+const sessionEnded = (family: string) => `EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = ${family} AND t.revoked_at IS NOT NULL)`;
+/** When an API key holds (api_keys `k`, organisations `o`). */
+const KEY_HOLDS = `k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active`;
+
 /**
  * Turns verified credentials into a Principal, for the passport strategies (HTTP) and for
  * WebSocket connections alike. An inactive user, an inactive organisation, an ended session,
@@ -28,8 +35,7 @@ export class PrincipalLookupService {
   async principalForUser(userId: string, sessionId: string | null): Promise<Principal> {
     const [row] = await this.db.query(
       `SELECT u.id, u.role, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id
-        WHERE u.id = $1 AND u.active AND o.active
-          AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.revoked_at IS NOT NULL)`,
+        WHERE u.id = $1 AND ${USER_HOLDS} AND NOT ${sessionEnded('$2')}`,
       [userId, sessionId],
     );
     if (!row) throw new UnauthenticatedError(INVALID_CREDENTIALS);
@@ -42,7 +48,7 @@ export class PrincipalLookupService {
     const [row] = await this.db.query(
       `WITH k AS (
          SELECT k.id, k.organisation_id, k.scopes, k.last_used_at FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
-          WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active
+          WHERE k.key_hash = $1 AND ${KEY_HOLDS}
        ), touched AS (
          UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k)
             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
@@ -72,8 +78,8 @@ export class PrincipalLookupService {
       const rows: { n: string }[] = await this.db.query(
         `SELECT x.n FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(user_id, session_id, role, organisation_id, n)
           WHERE NOT EXISTS (SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
-                             WHERE u.id = x.user_id AND u.active AND o.active AND u.role = x.role AND u.organisation_id = x.organisation_id)
-             OR EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = x.session_id AND t.revoked_at IS NOT NULL)`,
+                             WHERE u.id = x.user_id AND ${USER_HOLDS} AND u.role = x.role AND u.organisation_id = x.organisation_id)
+             OR ${sessionEnded('x.session_id')}`,
         [users.map(({ p }) => p.userId), users.map(({ p }) => p.sessionId ?? null), users.map(({ p }) => p.role), users.map(({ p }) => p.organisationId)],
       );
       for (const r of rows) stale.push(users[Number(r.n) - 1].i);
@@ -82,8 +88,7 @@ export class PrincipalLookupService {
       const rows: { n: string }[] = await this.db.query(
         `SELECT x.n FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(key_id, organisation_id, n)
           WHERE NOT EXISTS (SELECT 1 FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
-                             WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND k.revoked_at IS NULL
-                               AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active)`,
+                             WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND ${KEY_HOLDS})`,
         [keys.map(({ p }) => p.apiKeyId), keys.map(({ p }) => p.organisationId)],
       );
       for (const r of rows) stale.push(keys[Number(r.n) - 1].i);

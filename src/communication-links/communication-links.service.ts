@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
@@ -14,6 +13,7 @@ import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent, sharedEventLoaders } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
 import { Incident, INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
 import { isUniqueViolation } from '../common/database/sql.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';

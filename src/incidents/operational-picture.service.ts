@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { visibleIncidentSql } from '../common/access/access.service.js';
@@ -8,6 +7,7 @@ import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { presetFields } from '../common/graphql/preset-fields.js';
+import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
 import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
@@ -9,6 +8,7 @@ import { TransactionService } from '../common/database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
 import { Incident } from '../incidents/models/incident.model.js';
 import type { CreateResourceRequestInput } from './dto/resource.inputs.js';
 import type { IncidentResourceRequestsArgs, ResourceMatchesArgs, ResourceRequestsArgs } from './dto/resource.args.js';
