@@ -6,18 +6,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { AuthenticationService } from './auth/authentication.service.js';
 import { PrincipalLookupService } from './auth/principal-lookup.service.js';
 import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
 import { PrincipalThrottlerGuard } from './common/rate-limit/principal-throttler.guard.js';
+import { Authenticator } from './common/auth/authenticator.js';
 import { CommonModule } from './common/common.module.js';
 import { CommunicationLinksModule } from './communication-links/communication-links.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
-import { graphqlOptions } from './common/graphql/graphql-options.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -42,17 +43,18 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, CommonModule],
-          inject: [AppConfig, MetricsService, PrincipalLookupService, AuthenticationService, IdempotencyService, WebsocketSessionsService],
+          inject: [AppConfig, MetricsService, PrincipalLookupService, Authenticator, IdempotencyService, WebsocketSessionsService],
           useFactory: (
             cfg: AppConfig,
             metrics: MetricsService,
             principals: PrincipalLookupService,
-            authn: AuthenticationService,
+            authn: Authenticator,
             idempotency: IdempotencyService,
             sessions: WebsocketSessionsService,
           ) => graphqlOptions(cfg, { metrics, principals, authn, idempotency, sessions }),
         }),
         CommonModule,
+        DatabaseModule,
         AuthModule,
         HealthModule,
         OrganisationsModule,

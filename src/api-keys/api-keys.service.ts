@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
 import { isAdmin } from '../common/auth/principal.js';
-import { TransactionService } from '../common/database/transaction.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';

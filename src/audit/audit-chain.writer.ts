@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditSink, type AuditEventInput } from '../common/audit/audit-sink.js';
 import type { RequestContext } from '../common/request/request-context.js';
-
-export interface AuditEventInput {
-  action: string;
-  entityType: string;
-  entityId?: string | null;
-  details?: Record<string, unknown>;
-}
 
 export interface StoredAuditEvent {
   sequence: number;
@@ -76,7 +70,7 @@ export function contentAfterSequence(e: Omit<StoredAuditEvent, 'sequence'>): str
  * releases the head without having moved it.
  */
 @Injectable()
-export class AuditChainWriter {
+export class AuditChainWriter implements AuditSink {
   async append(m: EntityManager, ctx: RequestContext, inputs: AuditEventInput[]): Promise<void> {
     if (inputs.length === 0) return;
     const occurredAt = new Date();

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditChainWriter } from '../audit/audit-chain.writer.js';
+import { AuditSink } from '../common/audit/audit-sink.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
@@ -13,7 +13,7 @@ import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js'
 import { JwtTokenService } from './jwt-token.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import type { AuthPayload } from './models/auth-payload.model.js';
-import { PasswordService } from './password.service.js';
+import { PasswordService } from '../users/password.service.js';
 import { newRefreshToken, sha256Hex } from './tokens.js';
 
 export const LOGIN_FAILED = 'Invalid email or password';
@@ -33,7 +33,7 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
-    private readonly audit: AuditChainWriter,
+    private readonly audit: AuditSink,
     private readonly passwords: PasswordService,
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import passport from 'passport';
+import { Authenticator } from '../common/auth/authenticator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { UnauthenticatedError } from '../common/errors/domain-errors.js';
 import { requestContextOf } from '../common/request/graphql-context.js';
@@ -11,7 +12,7 @@ import { INVALID_CREDENTIALS } from './principal-lookup.service.js';
 
 /** Authenticates HTTP requests through passport: `Authorization: Bearer` or `X-Api-Key`. */
 @Injectable()
-export class AuthenticationService {
+export class AuthenticationService implements Authenticator {
   constructor(
     private readonly jwtStrategy: JwtStrategy,
     private readonly apiKeyStrategy: ApiKeyStrategy,

@@ -1,7 +1,6 @@
 import type { PostgresDataSourceOptions as PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
 import { migrations } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
-import { entities } from './entities.js';
 
 /** The one description of the database connection, shared by the app and the migration CLI. */
 export function dataSourceOptions(config: AppConfig, overrides: Partial<PostgresConnectionOptions> = {}): PostgresConnectionOptions {
@@ -9,7 +8,8 @@ export function dataSourceOptions(config: AppConfig, overrides: Partial<Postgres
   return {
     type: 'postgres',
     url: db.url,
-    entities,
+    // No entities: every feature reaches its tables with SQL through its own service (docs/CONVENTIONS.md).
+    entities: [],
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { hashPassword } from '../auth/password.service.js';
+import { hashPassword } from '../users/password.service.js';
 
 export const DEMO_PASSWORD = 'Samverkan-demo-2026';
 
@@ -15,15 +15,8 @@ export const DEMO_USERS = [
   { email: 'samverkan@nacka.example', name: 'Samverkansperson Nacka (deltar inte)', role: 'LIAISON_OFFICER', organisation: 'NACKA' },
 ] as const;
 
-/** The hub's own organisation, where the first administrator lives. */
-export const HUB_ORGANISATION = { code: 'HUB', name: 'Samverkan hub (förvaltning)', kind: 'OTHER' } as const;
-
+/** The demo users; the administrator's organisation (HUB) is made by a migration. */
 export async function loadDemoUsers(m: EntityManager): Promise<void> {
-  await m.query(`INSERT INTO organisations (code, name, kind) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING`, [
-    HUB_ORGANISATION.code,
-    HUB_ORGANISATION.name,
-    HUB_ORGANISATION.kind,
-  ]);
   const hash = await hashPassword(DEMO_PASSWORD);
   await m.query(
     `INSERT INTO users (organisation_id, email, display_name, role, password_hash)

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { Role, roleAtLeast } from '../common/auth/roles.js';
-import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';

@@ -6,7 +6,7 @@ import { StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { presetFields } from '../common/graphql/preset-fields.js';
+import { presetFields } from '../common/graphql-fields/preset-fields.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AccessService, incidentAccessSql, type IncidentAccessRow } from '../common/access/access.service.js';
 import { isAdmin, type Principal } from '../common/auth/principal.js';
 import { ApiScope } from '../common/auth/roles.js';
-import { TransactionService } from '../common/database/transaction.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';

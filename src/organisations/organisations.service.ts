@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isAdmin } from '../common/auth/principal.js';
-import { isUniqueViolation } from '../common/database/sql.js';
-import { TransactionService } from '../common/database/transaction.service.js';
+import { isUniqueViolation } from '../database/sql.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
@@ -11,8 +11,7 @@ import { decodeCursor, toConnection, type Connection } from '../common/paginatio
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateOrganisationInput, UpdateOrganisationInput } from './dto/organisation.inputs.js';
 import type { OrganisationsArgs } from './dto/organisations.args.js';
-import { OrganisationEntity } from './entities/organisation.entity.js';
-import { Organisation } from './models/organisation.model.js';
+import { Organisation, type OrganisationRow } from './models/organisation.model.js';
 
 const ORG_COLUMNS = `id, name, code, kind, duty_officer_phone AS "dutyOfficerPhone", email, active`;
 
@@ -30,25 +29,24 @@ export class OrganisationsService {
 
   /** The directory, ordered by name (then id), filtered by a name or code fragment and kinds. */
   async list(_ctx: RequestContext, args: OrganisationsArgs): Promise<Connection<Organisation>> {
-    const qb = this.db.getRepository(OrganisationEntity).createQueryBuilder('o');
-    if (args.search) {
-      const pattern = `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere('(o.name ILIKE :pattern OR o.code ILIKE :pattern)', { pattern });
-    }
-    if (args.kind?.length) qb.andWhere('o.kind IN (:...kinds)', { kinds: args.kind });
-    const totalCount = await qb.clone().getCount();
+    const pattern = args.search ? `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const where = `($1::text IS NULL OR o.name ILIKE $1 OR o.code ILIKE $1) AND ($2::text[] IS NULL OR o.kind = ANY($2))`;
+    const params = [pattern, args.kind?.length ? args.kind : null];
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM organisations o WHERE ${where}`, params);
     const cursor = decodeCursor(args.after, ['text', 'uuid']);
-    if (cursor) {
-      qb.andWhere('(lower(o.name), o.id) > (:name, :id)', { name: String(cursor[0]), id: String(cursor[1]) });
-    }
-    const rows = await qb.orderBy('lower(o.name)', 'ASC').addOrderBy('o.id', 'ASC').limit(args.first + 1).getMany();
-    return toConnection(rows, args.first, totalCount, (o) => [o.name.toLowerCase(), o.id], Organisation.fromEntity);
+    const rows: OrganisationRow[] = await this.db.query(
+      `SELECT ${ORG_COLUMNS} FROM organisations o
+        WHERE ${where} AND ($3::text IS NULL OR (lower(o.name), o.id) > ($3, $4::uuid))
+        ORDER BY lower(o.name), o.id LIMIT $5`,
+      [...params, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
+    );
+    return toConnection(rows, args.first, total, (o) => [o.name.toLowerCase(), o.id], Organisation.fromRow);
   }
 
   /** Any principal may read the directory. */
   async findById(ctx: RequestContext, id: string): Promise<Organisation | null> {
     const row = await this.loader(ctx).load(id);
-    return row ? Organisation.fromEntity(row) : null;
+    return row ? Organisation.fromRow(row) : null;
   }
 
   /** For field resolvers (`user.organisation`, `participant.organisation`...): batched per request. */
@@ -73,13 +71,13 @@ export class OrganisationsService {
       dutyOfficerPhone: row[`${prefix}duty_officer_phone`],
       email: row[`${prefix}email`],
       active: row[`${prefix}active`],
-    } as OrganisationEntity;
+    } as OrganisationRow;
     this.loader(ctx).prime(entity.id, entity);
-    return Organisation.fromEntity(entity);
+    return Organisation.fromRow(entity);
   }
 
   private loader(ctx: RequestContext) {
-    return rowLoader<OrganisationEntity>(ctx, this.db, 'organisation', `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = ANY($1::uuid[])`);
+    return rowLoader<OrganisationRow>(ctx, this.db, 'organisation', `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = ANY($1::uuid[])`);
   }
 
   async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
@@ -90,7 +88,7 @@ export class OrganisationsService {
           [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
         );
         tx.audit({ action: 'organisation.create', entityType: 'Organisation', entityId: row.id, details: { ...input } });
-        return Organisation.fromEntity(row);
+        return Organisation.fromRow(row);
       });
     } catch (e) {
       if (isUniqueViolation(e, 'organisations_code_key')) throw new ConflictError(ConflictReason.DUPLICATE, `An organisation with code ${input.code} exists`);
@@ -119,7 +117,7 @@ export class OrganisationsService {
       );
       if (!row) throw new NotFoundError('Organisation', id);
       tx.audit({ action: 'organisation.update', entityType: 'Organisation', entityId: id, details: { ...input } });
-      return Organisation.fromEntity(row);
+      return Organisation.fromRow(row);
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import type { Tx } from '../common/database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent, sharedEventLoaders } from '../common/events/per-event.js';
 import type { RequestContext } from '../common/request/request-context.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../common/access/access.service.js';
-import { TransactionService, type Tx } from '../common/database/transaction.service.js';
+import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import type { RequestContext } from '../common/request/request-context.js';

@@ -1,6 +1,6 @@
 import type { Principal } from '../common/auth/principal.js';
 import { roleAtLeast, Role } from '../common/auth/roles.js';
-import type { Tx } from '../common/database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import { HOLDING_COLUMNS, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import { LOAN_COLUMNS, type ResourceLoanRow } from './models/resource-loan.model.js';

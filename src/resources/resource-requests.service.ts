@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
-import { TransactionService } from '../common/database/transaction.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PasswordService } from '../auth/password.service.js';
+import { PasswordService } from './password.service.js';
 import { isAdmin } from '../common/auth/principal.js';
-import { TransactionService } from '../common/database/transaction.service.js';
+import { TransactionService } from '../database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { isUniqueViolation } from '../common/database/sql.js';
+import { isUniqueViolation } from '../database/sql.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
 import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
 

@@ -1,6 +1,6 @@
 import { ArgsType, Field } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { MIN_PASSWORD_LENGTH } from '../password.service.js';
+import { MIN_PASSWORD_LENGTH } from '../../users/password.service.js';
 
 @ArgsType()
 export class LoginArgs {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticationService } from '../../auth/authentication.service.js';
+import type { Authenticator } from './authenticator.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors.js';
 import { RequestContext } from '../request/request-context.js';
 import { Allow, Public } from './access-rule.decorator.js';
@@ -28,7 +28,7 @@ function contextFor(handler: keyof Handlers, principal?: Principal): ExecutionCo
   } as unknown as ExecutionContext;
 }
 
-const authn = { authenticate: async (req: { hubContext: RequestContext }) => req.hubContext } as unknown as AuthenticationService;
+const authn = { authenticate: async (req: { hubContext: RequestContext }) => req.hubContext } as unknown as Authenticator;
 const guard = new HubAuthGuard(new Reflector(), authn);
 const user = (role: Role): Principal => ({ kind: 'user', userId: 'u', apiKeyId: null, organisationId: 'o', role, scopes: null });
 const key = (scopes: ApiScope[]): Principal => ({ kind: 'apiKey', userId: null, apiKeyId: 'k', organisationId: 'o', role: Role.LIAISON_OFFICER, scopes });

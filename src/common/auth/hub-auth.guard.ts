@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { AuthenticationService } from '../../auth/authentication.service.js';
+import { Authenticator } from './authenticator.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors.js';
 import type { GraphqlContext } from '../request/graphql-context.js';
 import { ACCESS_RULE, type AccessRule } from './access-rule.decorator.js';
@@ -17,7 +17,7 @@ import { roleAtLeast } from './roles.js';
 export class HubAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authn: AuthenticationService,
+    private readonly authn: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Role } from '../../common/auth/roles.js';
 import { IsNotBlank } from '../../common/validation/patterns.js';
-import { MIN_PASSWORD_LENGTH } from '../../auth/password.service.js';
+import { MIN_PASSWORD_LENGTH } from '../password.service.js';
 
 @InputType()
 export class CreateUserInput {

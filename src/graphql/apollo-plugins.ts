@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import type { MetricsService } from '../../metrics/metrics.service.js';
-import { createErrorFormatter, isUnexpected } from '../errors/error-formatter.js';
-import { ErrorCode } from '../errors/error-codes.js';
-import type { GraphqlContext } from '../request/graphql-context.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
+import { createErrorFormatter, isUnexpected } from '../common/errors/error-formatter.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
+import type { GraphqlContext } from '../common/request/graphql-context.js';
 
 const logger = new Logger('GraphQL');
 /** The formatter's classification (masking aside), so that the log and the response agree. */

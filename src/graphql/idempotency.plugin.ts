@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import type { AuthenticationService } from '../../auth/authentication.service.js';
-import { principalKey } from '../auth/principal.js';
-import { ConflictReason, ErrorCode } from '../errors/error-codes.js';
-import type { GraphqlContext } from '../request/graphql-context.js';
-import { requestFingerprint, type IdempotencyService } from './idempotency.service.js';
+import type { Authenticator } from '../common/auth/authenticator.js';
+import { principalKey } from '../common/auth/principal.js';
+import { ConflictReason, ErrorCode } from '../common/errors/error-codes.js';
+import type { GraphqlContext } from '../common/request/graphql-context.js';
+import { requestFingerprint, type IdempotencyService } from '../common/idempotency/idempotency.service.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -20,7 +20,7 @@ function errorResponse(status: number, message: string, extensions: Record<strin
  * whose key another one holds or held is answered with that one's response
  * (`Idempotency-Replayed: true`), or refused when it is a different request with the same key.
  */
-export function idempotencyPlugin(idempotency: IdempotencyService, authn: AuthenticationService): ApolloServerPlugin<GraphqlContext> {
+export function idempotencyPlugin(idempotency: IdempotencyService, authn: Authenticator): ApolloServerPlugin<GraphqlContext> {
   return {
     async requestDidStart() {
       return {

@@ -3,18 +3,18 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
 import type { ExecutionResult, GraphQLError } from 'graphql';
-import type { AppConfig } from '../../config/app-config.js';
-import type { MetricsService } from '../../metrics/metrics.service.js';
-import type { AuthenticationService } from '../../auth/authentication.service.js';
-import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
-import type { WebsocketSessionsService } from '../../auth/websocket-sessions.service.js';
-import { idempotencyPlugin } from '../idempotency/idempotency.plugin.js';
-import type { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { createErrorFormatter } from '../errors/error-formatter.js';
-import { requestContextOf, type GraphqlContext } from '../request/graphql-context.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
+import type { Authenticator } from '../common/auth/authenticator.js';
+import type { PrincipalLookupService } from '../auth/principal-lookup.service.js';
+import type { WebsocketSessionsService } from '../auth/websocket-sessions.service.js';
+import { idempotencyPlugin } from './idempotency.plugin.js';
+import type { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { createErrorFormatter } from '../common/errors/error-formatter.js';
+import { requestContextOf, type GraphqlContext } from '../common/request/graphql-context.js';
 import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } from './websocket-auth.js';
-import { answerPresetFields } from './preset-fields.js';
+import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
 import { WsDocuments } from './ws-documents.js';
 
 /**
@@ -25,7 +25,7 @@ import { WsDocuments } from './ws-documents.js';
 export interface GraphqlDeps {
   metrics: MetricsService;
   principals: PrincipalLookupService;
-  authn: AuthenticationService;
+  authn: Authenticator;
   idempotency: IdempotencyService;
   sessions: WebsocketSessionsService;
 }

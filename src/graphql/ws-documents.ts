@@ -1,5 +1,5 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
-import { ErrorCode } from '../errors/error-codes.js';
+import { ErrorCode } from '../common/errors/error-codes.js';
 
 /** Texts longer than this are parsed for each subscription, not kept: the cache stays small whatever clients send. */
 const CACHED_TEXT_MAX = 8 * 1024;

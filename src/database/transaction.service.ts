@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditChainWriter, type AuditEventInput } from '../../audit/audit-chain.writer.js';
-import { ConflictReason } from '../errors/error-codes.js';
-import { ConflictError } from '../errors/domain-errors.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import type { RequestContext } from '../request/request-context.js';
+import { AuditSink, type AuditEventInput } from '../common/audit/audit-sink.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
+import { ConflictError } from '../common/errors/domain-errors.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import type { RequestContext } from '../common/request/request-context.js';
 import { rows } from './sql.js';
 
 /** One mutation's transaction: its manager, the audit events it records and what runs after commit. */
@@ -52,7 +52,7 @@ export class TransactionService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly audit: AuditChainWriter,
+    private readonly audit: AuditSink,
     private readonly idempotency: IdempotencyService,
   ) {}
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'graphql-ws';
-import type { PrincipalLookupService } from '../../auth/principal-lookup.service.js';
-import type { ClosableSocket, WebsocketSessionsService } from '../../auth/websocket-sessions.service.js';
-import type { Principal } from '../auth/principal.js';
-import { RequestContext } from '../request/request-context.js';
+import type { PrincipalLookupService } from '../auth/principal-lookup.service.js';
+import type { ClosableSocket, WebsocketSessionsService } from '../auth/websocket-sessions.service.js';
+import type { Principal } from '../common/auth/principal.js';
+import { RequestContext } from '../common/request/request-context.js';
 
 export interface WsExtra {
   request: IncomingMessage;
