@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AccessService } from '../common/access/access.service.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { INCIDENT_ACCESS_RULES } from './incidents.access.js';
 import { IncidentsResolver } from './incidents.resolver.js';
 import { IncidentsService } from './incidents.service.js';
 import { OperationalPictureResolver } from './operational-picture.resolver.js';
 import { OperationalPictureService } from './operational-picture.service.js';
 import { ReportAcknowledgementResolver, SituationReportsResolver } from './situation-reports.resolver.js';
+import { SITUATION_REPORT_ACCESS_RULES } from './situation-reports.access.js';
 import { SituationReportsService } from './situation-reports.service.js';
 
 /** Incidents, their situation reports and the common operational picture. */
@@ -21,4 +24,10 @@ import { SituationReportsService } from './situation-reports.service.js';
   ],
   exports: [IncidentsService, SituationReportsService],
 })
-export class IncidentsModule {}
+export class IncidentsModule implements OnModuleInit {
+  constructor(private readonly access: AccessService) {}
+
+  onModuleInit(): void {
+    this.access.register(...INCIDENT_ACCESS_RULES, ...SITUATION_REPORT_ACCESS_RULES);
+  }
+}

@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import { Role, roleAtLeast } from '../common/auth/roles.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
@@ -16,6 +16,7 @@ import type { RequestContext } from '../common/request/request-context.js';
 import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
 import type { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs.js';
 import type { IncidentsArgs } from './dto/incidents.args.js';
+import { incidentVisibleSql } from './incidents.access.js';
 import { INCIDENT_CHANGED, selectEvents, type IncidentChangedEvent } from './incident-events.js';
 import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
@@ -53,12 +54,12 @@ export class IncidentsService {
 
   /** `incident(id)`: NOT_FOUND for an incident the caller may not see, exactly as for one that does not exist. */
   async findVisible(ctx: RequestContext, id: string): Promise<Incident> {
-    await this.access.requireIncident(ctx, id);
-    return this.require(ctx, id);
+    await this.access.requireAccess(ctx, Permission.IncidentRead, id);
+    return this.load(ctx, id);
   }
 
-  /** For field resolvers whose parent the caller already sees (report.incident, picture.incident): batched. */
-  async require(ctx: RequestContext, id: string): Promise<Incident> {
+  /** An incident by id, unchecked: for field resolvers whose parent the caller already sees (report.incident, picture.incident). Batched. */
+  async load(ctx: RequestContext, id: string): Promise<Incident> {
     const row = await this.rowLoader(ctx).load(id);
     if (!row) throw new NotFoundError('Incident', id);
     return Incident.fromRow(row);
@@ -121,9 +122,7 @@ export class IncidentsService {
     const params: unknown[] = [];
     const param = (v: unknown) => `$${params.push(v)}`;
     const where: string[] = [];
-    if (!seesAllIncidents(p)) {
-      where.push(`EXISTS (SELECT 1 FROM incident_participants vp WHERE vp.incident_id = i.id AND vp.organisation_id = ${param(p.organisationId)})`);
-    }
+    if (!seesAllIncidents(p)) where.push(incidentVisibleSql('i.id', param(p.organisationId), 'false'));
     if (f.status?.length) where.push(`i.status = ANY(${param(f.status)}::text[])`);
     if (f.category?.length) where.push(`i.category = ANY(${param(f.category)}::text[])`);
     if (f.exercise !== undefined && f.exercise !== null) where.push(`i.exercise = ${param(f.exercise)}`);
@@ -200,13 +199,8 @@ export class IncidentsService {
 
   /** COORDINATOR, or a LIAISON_OFFICER of the lead organisation; nothing changes in a CLOSED incident. */
   async update(ctx: RequestContext, id: string, input: UpdateIncidentInput): Promise<Incident> {
-    const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
-      const incident = await this.access.requireIncident(ctx, id, tx.manager);
-      if (!roleAtLeast(p.role, Role.COORDINATOR) || p.kind !== 'user') {
-        if (incident.leadOrganisationId !== p.organisationId) throw new ForbiddenError('Only a coordinator or the lead organisation may change the incident');
-      }
-      if (incident.status === IncidentStatus.CLOSED) throw closedError();
+      await this.access.requireAccess(ctx, Permission.IncidentUpdate, id, tx.manager);
       const closing = input.status === IncidentStatus.CLOSED;
       const [row] = await tx.query<IncidentRow>(
         `UPDATE incidents SET title = COALESCE($2, title), description = COALESCE($3, description), category = COALESCE($4, category),
@@ -225,7 +219,6 @@ export class IncidentsService {
           closing,
         ],
       );
-      // Closed by someone else between the check and the update.
       if (!row) throw closedError();
       tx.audit({ action: closing ? 'incident.close' : 'incident.update', entityType: 'Incident', entityId: id, details: { ...input } });
       this.publishChanged(tx, id);
@@ -235,22 +228,17 @@ export class IncidentsService {
 
   /** COORDINATOR, or a LIAISON_OFFICER of a participant; the organisation must be active and not yet take part. */
   async addParticipant(ctx: RequestContext, incidentId: string, organisationId: string): Promise<Incident> {
-    const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
-      const incident = await this.access.requireIncident(ctx, incidentId, tx.manager);
-      if ((!roleAtLeast(p.role, Role.COORDINATOR) || p.kind !== 'user') && !incident.participant) {
-        throw new ForbiddenError('Only a coordinator or a participant may invite organisations');
-      }
-      if (incident.status === IncidentStatus.CLOSED) throw closedError();
-      const [org] = await tx.query(`SELECT id, active FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
-      if (!org.active) throw BadUserInputError.field('organisationId', 'organisationId is an inactive organisation');
+      await this.access.requireAccess(ctx, Permission.IncidentAddParticipant, incidentId, tx.manager);
       // The update locks the incident row, so it cannot be closed meanwhile (and a concurrent close wins cleanly).
       const [row] = await tx.query<IncidentRow>(
         `UPDATE incidents SET updated_at = now() WHERE id = $1 AND status <> 'CLOSED' RETURNING ${INCIDENT_COLUMNS}`,
         [incidentId],
       );
       if (!row) throw closedError();
+      const organisation = await this.organisations.findById(ctx, organisationId);
+      if (!organisation) throw new NotFoundError('Organisation', organisationId);
+      if (!organisation.active) throw BadUserInputError.field('organisationId', 'organisationId is an inactive organisation');
       const inserted = await tx.query(
         `INSERT INTO incident_participants (incident_id, organisation_id, lead) VALUES ($1, $2, false) ON CONFLICT DO NOTHING RETURNING organisation_id`,
         [incidentId, organisationId],
@@ -296,7 +284,7 @@ export class IncidentsService {
     const p = ctx.who;
     return selectEvents(ctx, 'incidentChanged', this.events.asyncIterator<IncidentChangedEvent>(INCIDENT_CHANGED), async (e) => {
       const facts = await this.changedFacts.get(e);
-      return facts && this.access.seesIncident(p, facts.participants) ? facts.incident : undefined;
+      return facts && this.access.allowsByFacts(p, Permission.IncidentRead, { participantOrganisationIds: facts.participants }) ? facts.incident : undefined;
     });
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { visibleIncidentSql } from '../common/access/access.service.js';
 import { StampedCache, stampsOf, stampsSql, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
@@ -12,12 +11,14 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
 import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
 import { User, type UserRow } from '../users/models/user.model.js';
+import { incidentVisibleSql } from './incidents.access.js';
 import { IncidentsService, participant } from './incidents.service.js';
 import { OperationalStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, type IncidentRow } from './models/incident.model.js';
 import { OperationalPicture, ParticipantStatus } from './models/operational-picture.model.js';
 import { REPORT_COLUMNS, type ReportAcknowledgement, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
-import { acknowledgement, readableReportSql, SituationReportsService } from './situation-reports.service.js';
+import { readableReportSql } from './situation-reports.access.js';
+import { acknowledgement, SituationReportsService } from './situation-reports.service.js';
 
 const STATUS_ORDER = [OperationalStatus.NORMAL, OperationalStatus.STRAINED, OperationalStatus.SEVERELY_STRAINED, OperationalStatus.CRITICAL];
 
@@ -82,7 +83,7 @@ export class OperationalPictureService {
       // The access check and the current stamps: while they are the cached rows' stamps, those
       // rows are what the picture's statement would read now.
       const [head]: { incident_stamp: string | null; directory_stamp: string | null }[] = await this.db.query(
-        `SELECT ${stampsSql('$1')} FROM incidents i WHERE i.id = $1 AND ${visibleIncidentSql('i.id', '$2', '$3')}`,
+        `SELECT ${stampsSql('$1')} FROM incidents i WHERE i.id = $1 AND ${incidentVisibleSql('i.id', '$2', '$3')}`,
         [incidentId, p.organisationId, seesAllIncidents(p)],
       );
       if (!head) throw new NotFoundError('Incident', incidentId);
@@ -114,7 +115,7 @@ export class OperationalPictureService {
                   array_agg(a.acknowledged_at ORDER BY a.acknowledged_at, a.organisation_id) AS ack_at
              FROM situation_report_acknowledgements a WHERE a.report_id = lr.id) ak ON lr.id IS NOT NULL
         WHERE i.id = $1
-          AND ${visibleIncidentSql('i.id', '$2', '$4')}
+          AND ${incidentVisibleSql('i.id', '$2', '$4')}
         ORDER BY ip.lead DESC, ip.joined_at, ip.organisation_id`,
       [incidentId, p.organisationId, isAdmin(p), seesAllIncidents(p)],
     );

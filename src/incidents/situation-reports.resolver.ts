@@ -49,7 +49,7 @@ export class SituationReportsResolver {
 
   @Allow(Role.VIEWER)
   incident(@Ctx() ctx: RequestContext, @Parent() report: SituationReport) {
-    return this.incidents.require(ctx, report.incidentId);
+    return this.incidents.load(ctx, report.incidentId);
   }
 
   @ResolveField(() => Organisation)

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { AccessService, incidentAccessSql, type IncidentAccessRow } from '../common/access/access.service.js';
-import { isAdmin, type Principal } from '../common/auth/principal.js';
-import { ApiScope } from '../common/auth/roles.js';
+import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
+import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -14,35 +15,17 @@ import type { RequestContext } from '../common/request/request-context.js';
 import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
 import { selectEvents, SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
+import { incidentVisibleSql } from './incidents.access.js';
 import { ReportVisibility } from './models/incident.enums.js';
 import { ReportAcknowledgement, REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
+import { ADDRESSEES_SQL, readableReportSql, type ReportFacts } from './situation-reports.access.js';
 
-/**
- * The SQL twin of AccessService.canReadReport, for statements that filter many reports at once
- * (`r` is the report; `$org` the caller's organisation, `$admin` whether the caller is ADMIN).
- * The incident itself must already be visible to the caller.
- */
-export function readableReportSql(org: string, admin: string): string {
-  return `(${admin}::boolean OR r.visibility = 'ALL_PARTICIPANTS' OR r.organisation_id = ${org}::uuid
-           OR EXISTS (SELECT 1 FROM situation_report_recipients vr WHERE vr.report_id = r.id AND vr.organisation_id = ${org}::uuid))`;
-}
 
 /** SituationReport.acknowledgements' element, oldest first. */
 export function acknowledgement(organisationId: string, acknowledgedByUserId: string | null, acknowledgedAt: Date): ReportAcknowledgement {
   return Object.assign(new ReportAcknowledgement(), { organisationId, acknowledgedByUserId, acknowledgedAt });
 }
 
-/**
- * The organisations a report is addressed to, who are asked to acknowledge it: its recipients
- * when RESTRICTED; otherwise every organisation that took part when it was submitted, but
- * its author.
- */
-const ADDRESSEES_SQL = `
-  SELECT rr.organisation_id FROM situation_report_recipients rr WHERE rr.report_id = r.id AND r.visibility = 'RESTRICTED'
-  UNION ALL
-  SELECT p.organisation_id FROM incident_participants p
-   WHERE p.incident_id = r.incident_id AND r.visibility = 'ALL_PARTICIPANTS'
-     AND p.organisation_id <> r.organisation_id AND p.joined_at <= r.submitted_at`;
 
 interface AckRow {
   report_id: string;
@@ -67,23 +50,10 @@ export class SituationReportsService {
    * report (ALL_PARTICIPANTS, own, or a recipient; ADMIN all), whether it exists or not.
    */
   async findReadable(ctx: RequestContext, id: string): Promise<SituationReport> {
+    await this.access.requireAccess(ctx, Permission.ReportRead, id);
     const report = await this.load(ctx, id);
     if (!report) throw new NotFoundError('SituationReport', id);
-    try {
-      await this.access.requireIncident(ctx, report.incidentId);
-    } catch {
-      throw new NotFoundError('SituationReport', id);
-    }
-    if (!this.canRead(ctx.who, report)) throw new NotFoundError('SituationReport', id);
     return report;
-  }
-
-  canRead(p: Principal, report: SituationReport): boolean {
-    return this.access.canReadReport(p, {
-      organisationId: report.organisationId,
-      visibility: report.visibility,
-      recipientOrganisationIds: report.recipientOrganisationIds,
-    });
   }
 
   /** A report by id, unchecked: for callers that check (findReadable, supersedes). Batched per request. */
@@ -103,8 +73,8 @@ export class SituationReportsService {
   /** SituationReport.supersedes: the previous version, when the caller may read it too. */
   async supersedes(ctx: RequestContext, report: SituationReport): Promise<SituationReport | null> {
     if (!report.supersedesId) return null;
-    const previous = await this.load(ctx, report.supersedesId);
-    return previous && this.canRead(ctx.who, previous) ? previous : null;
+    const readable = await this.access.checkAccess(ctx, Permission.ReportRead, [report.supersedesId]);
+    return readable.has(report.supersedesId) ? this.load(ctx, report.supersedesId) : null;
   }
 
   /**
@@ -114,7 +84,6 @@ export class SituationReportsService {
    */
   async forIncident(ctx: RequestContext, incidentId: string, args: SituationReportsArgs): Promise<Connection<SituationReport>> {
     const p = ctx.who;
-    if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.REPORTS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.REPORTS_READ}`);
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const organisationId = args.organisationId?.toLowerCase() ?? null;
     const key = JSON.stringify([organisationId, args.first, cursor ?? null]);
@@ -242,18 +211,22 @@ export class SituationReportsService {
       // submits, and the next statement's snapshot, taken after that lock is granted, sees the
       // version before (the insert in this statement would not). The participants travel with
       // the event, so subscribers filter on them without a statement.
-      const [counter] = await tx.query<IncidentAccessRow & { version: number | null; participants: string[] }>(
-        `WITH inc AS (${incidentAccessSql('$1', '$2')} FOR SHARE OF i),
+      // IncidentContribute's rule (incidents.access.ts) is decided by this statement itself:
+      // submitting is the hub's hottest write, and the rule, the lock and the counter in one
+      // round trip is what keeps its p99 down (docs/BENCHMARKS.md, scenario 2).
+      const [counter] = await tx.query<{ status: string; visible: boolean; version: number | null; participants: string[] }>(
+        `WITH inc AS (SELECT i.id, i.status, ${incidentVisibleSql('i.id', '$2', '$3')} AS visible FROM incidents i WHERE i.id = $1 FOR SHARE OF i),
          ctr AS (UPDATE incident_participants SET report_versions = report_versions + 1
                   WHERE incident_id = $1 AND organisation_id = $2 AND (SELECT status FROM inc) <> 'CLOSED'
                   RETURNING report_versions AS version)
-         SELECT inc.*, (SELECT version FROM ctr) AS version,
+         SELECT inc.status, inc.visible, (SELECT version FROM ctr) AS version,
                 ARRAY(SELECT organisation_id FROM incident_participants WHERE incident_id = $1) AS participants
            FROM inc`,
-        [incidentId, p.organisationId],
+        [incidentId, p.organisationId, seesAllIncidents(p)],
       );
       // NOT_FOUND when not visible, CONFLICT when closed, FORBIDDEN when visible but not taking part.
-      this.access.open(this.access.incidentAccess(p, incidentId, counter));
+      if (!counter?.visible) throw new NotFoundError('Incident', incidentId);
+      if (counter.status === 'CLOSED') throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
       if (counter.version === null) throw new ForbiddenError('Only an organisation taking part in the incident may report in it');
       // The report, returned as the services select it; it is the latest by construction.
       const [row] = await tx.query<SituationReportRow>(
@@ -320,13 +293,10 @@ export class SituationReportsService {
     const p = ctx.who;
     const report = await this.findReadable(ctx, id);
     await this.tx.run(ctx, async (tx) => {
-      await this.access.requireOpenIncident(ctx, report.incidentId, tx.manager);
-      if (report.organisationId === p.organisationId) throw new ForbiddenError('An organisation does not acknowledge its own report');
-      const [addressed] = await tx.query(
-        `SELECT 1 FROM situation_reports r CROSS JOIN LATERAL (${ADDRESSEES_SQL}) t WHERE r.id = $1 AND t.organisation_id = $2`,
-        [id, p.organisationId],
-      );
-      if (!addressed) throw new ForbiddenError('The report is not addressed to your organisation');
+      await this.access.requireAccess(ctx, Permission.ReportAcknowledge, id, tx.manager);
+      // Share-locked, so that the incident cannot close while the acknowledgement is written.
+      const [open] = await tx.query(`SELECT 1 FROM incidents WHERE id = $1 AND status <> 'CLOSED' FOR SHARE`, [report.incidentId]);
+      if (!open) throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
       const inserted = await tx.query(
         `INSERT INTO situation_report_acknowledgements (report_id, organisation_id, acknowledged_by_user_id, acknowledged_by_api_key_id)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING report_id`,
@@ -364,13 +334,21 @@ export class SituationReportsService {
    * subscribe time).
    */
   async submitted(ctx: RequestContext, incidentId?: string) {
-    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     const p = ctx.who;
     const source = this.events.asyncIterator<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED);
     return selectEvents(ctx, 'situationReportSubmitted', source, async (e) => {
       if (incidentId && e.incidentId !== incidentId) return undefined;
       const facts = await this.submittedFacts.get(e);
-      if (!facts || !this.access.seesIncident(p, facts.participants) || !this.canRead(p, facts.report)) return undefined;
+      if (!facts) return undefined;
+      const report = facts.report;
+      const readable: ReportFacts = {
+        participantOrganisationIds: facts.participants,
+        organisationId: report.organisationId,
+        visibility: report.visibility,
+        recipientOrganisationIds: report.recipientOrganisationIds,
+      };
+      if (!this.access.allowsByFacts(p, Permission.ReportRead, readable)) return undefined;
       return facts.report;
     });
   }

@@ -1,122 +1,91 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { isAdmin, seesAllIncidents, type Principal } from '../auth/principal.js';
-import { ConflictError, NotFoundError } from '../errors/domain-errors.js';
-import { ConflictReason } from '../errors/error-codes.js';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import type { RequestContext } from '../request/request-context.js';
+import type { AccessRule, Queryable, Verdicts } from './access-rule.js';
+import type { Permission } from './permission.js';
 
-export interface IncidentAccess {
-  id: string;
-  status: 'ACTIVE' | 'MONITORING' | 'CLOSED';
-  leadOrganisationId: string;
-  /** The caller's organisation takes part in the incident. */
-  participant: boolean;
-}
-
-export interface ReportVisibilityFacts {
-  organisationId: string;
-  visibility: 'ALL_PARTICIPANTS' | 'RESTRICTED';
-  recipientOrganisationIds: string[];
-}
-
-export interface IncidentAccessRow {
-  id: string;
-  status: IncidentAccess['status'];
-  lead_organisation_id: string;
-  participant: boolean;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * What AccessService.requireIncident reads: the incident `incident` and whether the
- * organisation `org` takes part in it (no row: no such incident). A statement may read it
- * together with more, append `FOR SHARE OF i`, and hand the row to `incidentAccess`.
- */
-export function incidentAccessSql(incident: string, org: string): string {
-  return `SELECT i.id, i.status, i.lead_organisation_id,
-                 EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = i.id AND ip.organisation_id = ${org}::uuid) AS participant
-            FROM incidents i WHERE i.id = ${incident}::uuid`;
-}
-
-/**
- * The SQL twin of AccessService.requireIncident's rule, for statements that read an incident
- * together with what is in it (the operational picture): `incident` is the incident's id
- * column, `org` the caller's organisation, `seesAll` seesAllIncidents(caller). No row: NOT_FOUND.
- */
-export function visibleIncidentSql(incident: string, org: string, seesAll: string): string {
-  return `(${seesAll}::boolean OR EXISTS (SELECT 1 FROM incident_participants vp WHERE vp.incident_id = ${incident} AND vp.organisation_id = ${org}::uuid))`;
-}
-
-/**
- * The record-level access rules of DESIGN.md in one place, for queries, mutations, field
- * resolvers and subscriptions alike (the role check is the guard's). Whatever the caller may
- * not see is NOT_FOUND, never FORBIDDEN.
+ * The one answer to "may this principal use these records this way", for queries, mutations,
+ * field resolvers and subscriptions alike (DESIGN.md, "Principals and access"). The role check
+ * is the guard's, at the edge; this is the record check. Each feature registers the rules of
+ * its own records at start-up (`<feature>.access.ts`); services and resolvers only ask.
+ *
+ * - `requireAccess`: one record; NOT_FOUND when the caller may not see it (exactly as when it
+ *   does not exist), FORBIDDEN when it sees it but may not do this.
+ * - `checkAccess`: the allowed subset of many ids.
+ *
+ * Outside a transaction, answers are batched and remembered per request (per event and viewer
+ * class in a subscription); inside one, the rule's statement runs in that transaction, so it
+ * sees the transaction's own writes and takes part in its locks.
  */
 @Injectable()
 export class AccessService {
+  private readonly rules = new Map<Permission, AccessRule<any>>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /**
-   * The incident if the caller may see it (ADMIN, COORDINATOR: all; others: where their
-   * organisation takes part), else NOT_FOUND. `lock` takes a share lock on the incident row
-   * so that it cannot be closed while the caller's transaction adds to it.
-   */
-  async requireIncident(ctx: RequestContext, incidentId: string, m: EntityManager | DataSource = this.db, opts: { lock?: boolean } = {}): Promise<IncidentAccess> {
-    const [row] = await m.query(`${incidentAccessSql('$1', '$2')} ${opts.lock ? 'FOR SHARE OF i' : ''}`, [incidentId, ctx.who.organisationId]);
-    return this.incidentAccess(ctx.who, incidentId, row);
+  /** Called by each feature module on init, for the permissions of its own records. */
+  register(...rules: AccessRule<any>[]): void {
+    for (const rule of rules) {
+      if (this.rules.has(rule.permission)) throw new Error(`Two access rules for ${rule.permission}`);
+      this.rules.set(rule.permission, rule);
+    }
   }
 
-  /** As requireIncident, and CONFLICT (INCIDENT_CLOSED) when nothing may change in it any more. */
-  async requireOpenIncident(ctx: RequestContext, incidentId: string, m: EntityManager, opts: { lock?: boolean } = { lock: true }): Promise<IncidentAccess> {
-    return this.open(await this.requireIncident(ctx, incidentId, m, opts));
+  /** The permissions that have a rule: for the test that every permission has one. */
+  registered(): Permission[] {
+    return [...this.rules.keys()];
   }
 
-  /** requireIncident's verdict on a row of `incidentAccessSql`, for a statement that read it along with more. */
-  incidentAccess(p: Principal, incidentId: string, row: IncidentAccessRow | undefined): IncidentAccess {
-    if (!row || (!seesAllIncidents(p) && !row.participant)) throw new NotFoundError('Incident', incidentId);
-    return { id: row.id, status: row.status, leadOrganisationId: row.lead_organisation_id, participant: row.participant };
+  async requireAccess(ctx: RequestContext, permission: Permission, id: string, tx?: Queryable): Promise<void> {
+    const rule = this.rule(permission);
+    const verdict = (await this.decide(ctx, rule, [id], tx)).get(id.toLowerCase());
+    if (verdict === undefined) throw new NotFoundError(rule.entity, id);
+    if (!verdict) throw new ForbiddenError(rule.forbidden);
   }
 
-  /** requireOpenIncident's verdict on an incident the caller sees: CONFLICT (INCIDENT_CLOSED) when closed. */
-  open(incident: IncidentAccess): IncidentAccess {
-    if (incident.status === 'CLOSED') throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
-    return incident;
+  async checkAccess(ctx: RequestContext, permission: Permission, ids: readonly string[], tx?: Queryable): Promise<Set<string>> {
+    const verdicts = await this.decide(ctx, this.rule(permission), ids, tx);
+    return new Set([...verdicts].filter(([, allowed]) => allowed).map(([id]) => id));
   }
 
-  /** Of the given incidents, those the caller may see (one query, for lists and events). */
-  async visibleIncidentIds(principal: Principal, incidentIds: string[]): Promise<Set<string>> {
-    if (seesAllIncidents(principal)) return new Set(incidentIds);
-    const rows: { incident_id: string }[] = await this.db.query(
-      `SELECT incident_id FROM incident_participants WHERE organisation_id = $1 AND incident_id = ANY($2::uuid[])`,
-      [principal.organisationId, incidentIds],
+  /** A subscription's filter: the rule decided from facts the event carries, without a statement. */
+  allowsByFacts<Facts>(p: Principal, permission: Permission, facts: Facts): boolean {
+    const rule = this.rule(permission) as AccessRule<Facts>;
+    if (!rule.fromFacts) throw new Error(`The access rule for ${permission} cannot decide from facts`);
+    return rule.fromFacts(p, facts);
+  }
+
+  private rule(permission: Permission): AccessRule<any> {
+    const rule = this.rules.get(permission);
+    if (!rule) throw new Error(`No access rule is registered for ${permission}`);
+    return rule;
+  }
+
+  private async decide(ctx: RequestContext, rule: AccessRule<any>, ids: readonly string[], tx: Queryable | undefined): Promise<Verdicts> {
+    // Ids are UUIDs everywhere; anything else cannot name a record, and must not reach a ::uuid cast.
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => UUID.test(id));
+    if (!wanted.length) return new Map();
+    if (tx) return rule.decide(ctx.who, wanted, tx);
+    const loader = ctx.loader(`access:${rule.permission}`, () =>
+      new DataLoader<string, boolean | null>(async (batch) => {
+        const verdicts = await rule.decide(ctx.who, batch, this.db);
+        return batch.map((id) => verdicts.get(id) ?? null);
+      }),
     );
-    return new Set(rows.map((r) => r.incident_id));
-  }
-
-  /**
-   * requireIncident's rule for an incident whose participants are already at hand (subscription
-   * events carry or share them): pure, no statement.
-   */
-  seesIncident(principal: Principal, participantOrganisationIds: readonly string[]): boolean {
-    return seesAllIncidents(principal) || participantOrganisationIds.includes(principal.organisationId);
-  }
-
-  /** The organisations taking part in an incident as committed now: the facts of seesIncident, read once per event for every subscriber. */
-  async participantOrganisationIds(incidentId: string): Promise<string[]> {
-    const rows: { organisation_id: string }[] = await this.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);
-    return rows.map((r) => r.organisation_id);
-  }
-
-  /**
-   * Whether a principal who sees the report's incident may read the report itself:
-   * ALL_PARTICIPANTS, or the own organisation wrote it or is a recipient; ADMIN reads all.
-   */
-  canReadReport(principal: Principal, report: ReportVisibilityFacts): boolean {
-    return (
-      isAdmin(principal) ||
-      report.visibility === 'ALL_PARTICIPANTS' ||
-      report.organisationId === principal.organisationId ||
-      report.recipientOrganisationIds.includes(principal.organisationId)
-    );
+    const answers = await loader.loadMany(wanted);
+    const verdicts: Verdicts = new Map();
+    wanted.forEach((id, i) => {
+      const a = answers[i];
+      if (a instanceof Error) throw a;
+      if (a !== null) verdicts.set(id, a);
+    });
+    return verdicts;
   }
 }

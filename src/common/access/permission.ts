@@ -1,0 +1,57 @@
+/**
+ * The vocabulary of record-level access: what a principal wants to do with one record. The
+ * guard checks the role at the edge (`@Allow`); AccessService answers, for a permission and a
+ * set of ids, which of them this principal may use. Each permission's rule lives beside the code
+ * of the feature that owns the record (`<feature>.access.ts`), registered at start-up.
+ *
+ * A permission other than a `.read` one names the `.read` permission that decides visibility:
+ * what the caller may not read is NOT_FOUND; what it may read but not do is FORBIDDEN.
+ */
+export enum Permission {
+  /** ADMIN, COORDINATOR: every incident; others: those their organisation takes part in. */
+  IncidentRead = 'incident.read',
+  /** COORDINATOR; the lead organisation. */
+  IncidentUpdate = 'incident.update',
+  /** COORDINATOR; a participant. */
+  IncidentAddParticipant = 'incident.addParticipant',
+  /** Act in the incident for the own organisation (report, request resources, propose links): a participant. */
+  IncidentContribute = 'incident.contribute',
+
+  /** Sees the incident, and: ALL_PARTICIPANTS, own organisation wrote it or is a recipient; ADMIN all. */
+  ReportRead = 'report.read',
+  /** An organisation the report is addressed to, other than its author. */
+  ReportAcknowledge = 'report.acknowledge',
+
+  /** Sees the request's incident. */
+  RequestRead = 'request.read',
+  /** The requesting organisation; COORDINATOR (cancel, matches). */
+  RequestManage = 'request.manage',
+  /** Sees the loan's incident. */
+  LoanRead = 'loan.read',
+  /** The requesting organisation; COORDINATOR (accept, decline, cancel). */
+  LoanRequesterSide = 'loan.requesterSide',
+  /** The lending organisation (withdraw, dispatch, return). */
+  LoanLenderSide = 'loan.lenderSide',
+  /** Any principal reads the holdings. */
+  HoldingRead = 'holding.read',
+  /** The holding's organisation (offer from it). */
+  HoldingLend = 'holding.lend',
+
+  /** Sees the link's incident. */
+  LinkRead = 'link.read',
+  /** An organisation the link invites. */
+  LinkRespond = 'link.respond',
+  /** The initiating organisation; COORDINATOR. */
+  LinkClose = 'link.close',
+
+  /** Any principal reads the directory. */
+  OrganisationRead = 'organisation.read',
+  /** ADMIN; that organisation's users (its members). */
+  OrganisationMembersRead = 'organisation.readMembers',
+  /** ADMIN: any organisation; others: their own (which fields, the service decides). */
+  OrganisationUpdate = 'organisation.update',
+  /** ADMIN: any organisation; others: their own. */
+  OrganisationHoldingsWrite = 'organisation.writeHoldings',
+  /** ADMIN: any organisation; others: their own. */
+  OrganisationApiKeysManage = 'organisation.manageApiKeys',
+}
