@@ -1,12 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AccessService } from '../common/access/access.service.js';
+import { IncidentsModule } from '../incidents/incidents.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { COMMUNICATION_LINK_ACCESS_RULES } from './communication-links.access.js';
 import { CommunicationLinkParticipantsResolver, CommunicationLinksResolver } from './communication-links.resolver.js';
 import { CommunicationLinksService } from './communication-links.service.js';
 import { CommunicationPlanController } from './communication-plan.controller.js';
 import { IncidentCommunicationLinksResolver, OperationalPictureLinksResolver } from './incident-links.resolver.js';
 
 @Module({
-  imports: [OrganisationsModule],
+  imports: [OrganisationsModule, IncidentsModule],
   controllers: [CommunicationPlanController],
   providers: [
     CommunicationLinksService,
@@ -17,4 +20,10 @@ import { IncidentCommunicationLinksResolver, OperationalPictureLinksResolver } f
   ],
   exports: [CommunicationLinksService],
 })
-export class CommunicationLinksModule {}
+export class CommunicationLinksModule implements OnModuleInit {
+  constructor(private readonly access: AccessService) {}
+
+  onModuleInit(): void {
+    this.access.register(...COMMUNICATION_LINK_ACCESS_RULES);
+  }
+}

@@ -3,21 +3,24 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
-import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
-import { ApiScope, Role } from '../common/auth/roles.js';
+import { Permission } from '../common/access/permission.js';
+import type { Principal } from '../common/auth/principal.js';
+import { ApiScope } from '../common/auth/roles.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
-import { PerEvent, sharedEventLoaders } from '../common/events/per-event.js';
+import { PerEvent } from '../common/events/per-event.js';
+import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { Incident, INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
+import { incidentClosedError, lockIncidentStatus, lockOpenIncident } from '../incidents/incident-locks.js';
+import { IncidentsService } from '../incidents/incidents.service.js';
+import type { Incident } from '../incidents/models/incident.model.js';
 import { isUniqueViolation } from '../database/sql.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
-import { filterMapAsyncIterator } from './filtered-events.js';
 import { CommunicationLinkStatus, LinkParticipantStatus } from './models/communication-link-enums.js';
 import {
   CommunicationLink,
@@ -52,6 +55,7 @@ export class CommunicationLinksService {
     private readonly tx: TransactionService,
     private readonly access: AccessService,
     private readonly events: EventBus,
+    private readonly incidents: IncidentsService,
     config: AppConfig,
   ) {
     this.activeForPictures = new StampedCache(config.pictureCache.partRows);
@@ -61,11 +65,9 @@ export class CommunicationLinksService {
 
   /** `communicationLink(id)`: NOT_FOUND alike for an unknown link and one in an incident the caller may not see. */
   async findVisible(ctx: RequestContext, id: string): Promise<CommunicationLink> {
+    await this.access.requireAccess(ctx, Permission.LinkRead, id);
     const row = await this.linkLoader(ctx).load(id);
     if (!row) throw new NotFoundError('Communication link', id);
-    await this.access.requireIncident(ctx, row.incident_id).catch((e: unknown) => {
-      throw e instanceof NotFoundError ? new NotFoundError('Communication link', id) : e;
-    });
     return CommunicationLink.fromRow(row);
   }
 
@@ -121,10 +123,8 @@ export class CommunicationLinksService {
   }
 
   /** `CommunicationLink.incident`: the link was reached through a visible incident. */
-  async incidentOf(ctx: RequestContext, incidentId: string): Promise<Incident> {
-    const row = await rowLoader<IncidentRow>(ctx, this.db, 'communicationLinks.incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`).load(incidentId);
-    if (!row) throw new NotFoundError('Incident', incidentId);
-    return Incident.fromRow(row);
+  incidentOf(ctx: RequestContext, incidentId: string): Promise<Incident> {
+    return this.incidents.load(ctx, incidentId);
   }
 
   private linkLoader(ctx: RequestContext) {
@@ -161,9 +161,8 @@ export class CommunicationLinksService {
     const invitees = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
     try {
       return await this.tx.run(ctx, async (tx) => {
-        const incident = await this.access.requireIncident(ctx, incidentId, tx.manager, { lock: true });
-        if (!incident.participant) throw new ForbiddenError('Only an organisation taking part in the incident may propose a link');
-        if (incident.status === 'CLOSED') throw incidentClosed();
+        await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
+        await lockOpenIncident(tx, incidentId);
         if (!invitees.length) {
           throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
         }
@@ -216,15 +215,11 @@ export class CommunicationLinksService {
     const p = ctx.who;
     const linkId = input.linkId.toLowerCase();
     return this.tx.run(ctx, async (tx) => {
-      const { link, incident } = await this.lockVisibleLink(ctx, tx, linkId);
+      const link = await this.lockLink(ctx, tx, Permission.LinkRespond, linkId);
       const [own] = await tx.query<LinkParticipantRow>(
         `SELECT ${PARTICIPANT_COLUMNS} FROM communication_link_participants WHERE link_id = $1 AND organisation_id = $2 FOR UPDATE`,
         [linkId, p.organisationId],
       );
-      if (!own || link.initiating_organisation_id === p.organisationId) {
-        throw new ForbiddenError(own ? 'The initiating organisation does not respond to its own link; it may close it' : 'Only an organisation invited to the link may respond');
-      }
-      if (incident.status === 'CLOSED') throw incidentClosed();
       if (link.status === CommunicationLinkStatus.CLOSED) {
         throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The link is closed; nobody can respond to it any more');
       }
@@ -258,14 +253,8 @@ export class CommunicationLinksService {
 
   /** The initiating organisation (LIAISON_OFFICER and up) or a COORDINATOR closes a link; closing is final. */
   async close(ctx: RequestContext, id: string): Promise<CommunicationLink> {
-    const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
-      const { link, incident } = await this.lockVisibleLink(ctx, tx, id);
-      const coordinator = p.kind === 'user' && isAtLeast(p, Role.COORDINATOR);
-      if (!coordinator && link.initiating_organisation_id !== p.organisationId) {
-        throw new ForbiddenError('Only the initiating organisation or a coordinator may close a link');
-      }
-      if (incident.status === 'CLOSED') throw incidentClosed();
+      const link = await this.lockLink(ctx, tx, Permission.LinkClose, id);
       if (link.status === CommunicationLinkStatus.CLOSED) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The link is already closed');
       const [row] = await tx.query<CommunicationLinkRow>(
         `UPDATE communication_links SET status = 'CLOSED', closed_at = now(), updated_at = now() WHERE id = $1 RETURNING ${LINK_COLUMNS}`,
@@ -278,18 +267,16 @@ export class CommunicationLinksService {
   }
 
   /**
-   * The link, locked for update, and its incident (share-locked, so that it cannot be closed
-   * meanwhile); NOT_FOUND unless the caller sees the incident. The incident is locked first,
-   * as every mutation in an incident does, so that lock order is the same everywhere.
+   * The link, locked for update, after the access check for `permission` and a share lock on its
+   * open incident (CONFLICT when closed). The incident is locked first, as every mutation in an
+   * incident does, so that the lock order is the same everywhere.
    */
-  private async lockVisibleLink(ctx: RequestContext, tx: Tx, id: string) {
-    const [found] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM communication_links WHERE id = $1`, [id]);
-    if (!found) throw new NotFoundError('Communication link', id);
-    const incident = await this.access.requireIncident(ctx, found.incident_id, tx.manager, { lock: true }).catch((e: unknown) => {
-      throw e instanceof NotFoundError ? new NotFoundError('Communication link', id) : e;
-    });
+  private async lockLink(ctx: RequestContext, tx: Tx, permission: Permission, id: string): Promise<CommunicationLinkRow> {
+    await this.access.requireAccess(ctx, permission, id, tx.manager);
+    const [{ incident_id }] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM communication_links WHERE id = $1`, [id]);
+    if ((await lockIncidentStatus(tx, incident_id)) === 'CLOSED') throw incidentClosedError();
     const [link] = await tx.query<CommunicationLinkRow>(`SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = $1 FOR UPDATE`, [id]);
-    return { link, incident };
+    return link;
   }
 
   private publishAfterCommit(tx: Tx, row: CommunicationLinkRow): void {
@@ -304,30 +291,26 @@ export class CommunicationLinksService {
    * subscriber may see, checked per event exactly as a query would (NOT_FOUND at subscribe
    * time for an incident the subscriber may not see).
    */
-  async changes(ctx: RequestContext, incidentId?: string): Promise<AsyncIterableIterator<{ communicationLinkChanged: CommunicationLink }>> {
+  async changes(ctx: RequestContext, incidentId?: string) {
     const p = ctx.who;
-    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     const source = this.events.asyncIterator<LinkChangedEvent>(LINK_CHANGED_TOPIC);
-    return filterMapAsyncIterator(source, async (event) => {
+    return selectEvents(ctx, 'communicationLinkChanged', source, async (event) => {
       const { link } = event;
       if (incidentId && link.incident_id !== incidentId) return undefined;
-      if (!seesAllIncidents(p) && !this.access.seesIncident(p, await this.linkEventParticipants.get(event))) return undefined;
-      // One subscription keeps one context for all its events: each event is a new read, so
-      // nested fields must not come from the DataLoaders of the previous one. They are shared
-      // with the event's other subscribers of the same viewer class.
-      ctx.useLoaders(sharedEventLoaders(event, p));
-      return { communicationLinkChanged: CommunicationLink.fromRow(link) };
+      const participantOrganisationIds = await this.linkEventParticipants.get(event);
+      return this.access.allowsByFacts(p, Permission.LinkRead, { participantOrganisationIds }) ? CommunicationLink.fromRow(link) : undefined;
     });
   }
 
-  /** The participants of a link event's incident, read once per event for all its subscribers. */
-  private readonly linkEventParticipants = new PerEvent<LinkChangedEvent, string[]>((e) => this.access.participantOrganisationIds(e.link.incident_id));
+  /** The participants of a link event's incident as committed now, read once per event for all its subscribers. */
+  private readonly linkEventParticipants = new PerEvent<LinkChangedEvent, string[]>((e) => this.incidents.participantOrganisationIds(e.link.incident_id));
 
   // ------------------------------------------------------------------ the printable plan
 
   /** The incident's communication plan (ICS-205/205A): open links with their participants, and every participant's duty officer. */
   async plan(ctx: RequestContext, incidentId: string): Promise<CommunicationPlan> {
-    await this.access.requireIncident(ctx, incidentId);
+    await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     const [incident] = await this.db.query(
       `SELECT i.id, i.reference, i.title, i.status, i.exercise, i.location_name AS "locationName", o.name AS "leadOrganisation"
          FROM incidents i JOIN organisations o ON o.id = i.lead_organisation_id WHERE i.id = $1`,
@@ -415,10 +398,6 @@ export interface CommunicationPlan {
 /** Reading links needs LINKS_READ for an API key, wherever the links are reached from. */
 function requireLinksRead(p: Principal): void {
   if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.LINKS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.LINKS_READ}`);
-}
-
-function incidentClosed(): ConflictError {
-  return new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing in it can change');
 }
 
 function blankToNull(v: string | null | undefined): string | null {

@@ -17,7 +17,8 @@ import { orgColumnsAs, OrganisationsService } from '../organisations/organisatio
 import type { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs.js';
 import type { IncidentsArgs } from './dto/incidents.args.js';
 import { incidentVisibleSql } from './incidents.access.js';
-import { INCIDENT_CHANGED, selectEvents, type IncidentChangedEvent } from './incident-events.js';
+import { selectEvents } from '../common/events/select-events.js';
+import { INCIDENT_CHANGED, type IncidentChangedEvent } from './incident-events.js';
 import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
@@ -255,6 +256,12 @@ export class IncidentsService {
     const known = new Set(found.map((r) => r.id));
     const missing = ids.filter((id) => !known.has(id));
     if (missing.length) throw BadUserInputError.field(field, `${field} names unknown or inactive organisations: ${missing.join(', ')}`);
+  }
+
+  /** The organisations taking part in an incident as committed now: the facts of a subscription event that does not carry them. */
+  async participantOrganisationIds(incidentId: string): Promise<string[]> {
+    const rows: { organisation_id: string }[] = await this.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);
+    return rows.map((r) => r.organisation_id);
   }
 
   private publishChanged(tx: Tx, incidentId: string): void {

@@ -14,7 +14,8 @@ import { decodeCursor, toConnection, type Connection } from '../common/paginatio
 import type { RequestContext } from '../common/request/request-context.js';
 import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
-import { selectEvents, SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
+import { selectEvents } from '../common/events/select-events.js';
+import { SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
 import { incidentVisibleSql } from './incidents.access.js';
 import { ReportVisibility } from './models/incident.enums.js';
 import { ReportAcknowledgement, REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';

@@ -2,11 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import { PubSub } from 'graphql-subscriptions';
-import { Role } from '../common/auth/roles.js';
-import { PerEvent } from '../common/events/per-event.js';
-import { RequestContext } from '../common/request/request-context.js';
-import { selectEvents } from './incident-events.js';
-import { formatReference, likePattern } from './incidents.service.js';
+import { Role } from '../auth/roles.js';
+import { RequestContext } from '../request/request-context.js';
+import { PerEvent } from './per-event.js';
+import { selectEvents } from './select-events.js';
 
 describe('selectEvents', () => {
   it('yields selected events under the field name, drops the others and clears the loaders per event', async () => {
@@ -95,16 +94,5 @@ describe('selectEvents', () => {
     const pending = events.next();
     await events.return!();
     expect(await pending).toEqual({ done: true, value: undefined });
-  });
-});
-
-describe('incident references and search patterns', () => {
-  it('pads the number to four digits and keeps growing past 9999', () => {
-    expect(formatReference(2026, 42)).toBe('2026-0042');
-    expect(formatReference(2026, 12345)).toBe('2026-12345');
-  });
-
-  it('makes LIKE wildcards match themselves', () => {
-    expect(likePattern('50%_a\\b')).toBe('%50\\%\\_a\\\\b%');
   });
 });
