@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
+import { AccessService } from '../common/access/access.service.js';
 import { isAdmin } from '../common/auth/principal.js';
+import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -17,13 +19,17 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
+    private readonly access: AccessService,
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
-    const p = ctx.who;
-    if (!isAdmin(p)) {
-      if (organisationId && organisationId !== p.organisationId) throw new NotFoundError('API keys of organisation', organisationId);
-      organisationId = p.organisationId;
+    // Another organisation's keys are not even listed: NOT_FOUND. Without an organisation, ADMIN
+    // lists every key and the others their own organisation's.
+    if (organisationId) {
+      const allowed = await this.access.checkAccess(ctx, Permission.OrganisationApiKeysManage, [organisationId]);
+      if (!allowed.size) throw new NotFoundError('API keys of organisation', organisationId);
+    } else if (!isAdmin(ctx.who)) {
+      organisationId = ctx.who.organisationId;
     }
     const rows: ApiKeyRow[] = await this.db.query(
       `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
@@ -34,19 +40,17 @@ export class ApiKeysService {
 
   /** For AuditEvent.actorApiKey: visible to ADMIN and the key's own organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<ApiKey | null> {
+    if (!(await this.access.checkAccess(ctx, Permission.ApiKeyManage, [id])).size) return null;
     const row = await rowLoader<ApiKeyRow>(ctx, this.db, 'apiKey', `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = ANY($1::uuid[])`).load(id);
-    if (!row || (!isAdmin(ctx.who) && row.organisation_id !== ctx.who.organisationId)) return null;
-    return ApiKey.fromRow(row);
+    return row && ApiKey.fromRow(row);
   }
 
   async create(ctx: RequestContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
-    if (organisationId !== p.organisationId && !isAdmin(p)) throw new ForbiddenError("Only ADMIN may create keys for another organisation");
     const secret = newApiKeySecret();
     return this.tx.run(ctx, async (tx) => {
-      const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
+      await this.access.requireAccess(ctx, Permission.OrganisationApiKeysManage, organisationId, tx.manager);
       const [row] = await tx.query<ApiKeyRow>(
         `INSERT INTO api_keys (organisation_id, name, prefix, key_hash, scopes, created_by_user_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`,
@@ -59,10 +63,9 @@ export class ApiKeysService {
 
   /** Effective on the next request: authentication looks the key up every time. */
   async revoke(ctx: RequestContext, id: string): Promise<ApiKey> {
-    const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
+      await this.access.requireAccess(ctx, Permission.ApiKeyManage, id, tx.manager);
       const [current] = await tx.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1 FOR UPDATE`, [id]);
-      if (!current || (!isAdmin(p) && current.organisation_id !== p.organisationId)) throw new NotFoundError('API key', id);
       if (current.revoked_at) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The API key is already revoked');
       const [row] = await tx.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`, [id]);
       tx.audit({ action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, details: { name: row.name } });

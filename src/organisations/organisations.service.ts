@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { isUniqueViolation } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -25,6 +27,7 @@ export class OrganisationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
+    private readonly access: AccessService,
   ) {}
 
   /** The directory, ordered by name (then id), filtered by a name or code fragment and kinds. */
@@ -98,12 +101,8 @@ export class OrganisationsService {
 
   /** ADMIN changes anything; a LIAISON_OFFICER only the own organisation's duty phone and email. */
   async update(ctx: RequestContext, id: string, input: UpdateOrganisationInput): Promise<Organisation> {
-    const p = ctx.who;
-    if (!isAdmin(p)) {
-      if (p.organisationId !== id) {
-        if (!(await this.findById(ctx, id))) throw new NotFoundError('Organisation', id);
-        throw new ForbiddenError('Only ADMIN may change another organisation');
-      }
+    await this.access.requireAccess(ctx, Permission.OrganisationUpdate, id);
+    if (!isAdmin(ctx.who)) {
       const adminOnly = (['name', 'kind', 'active'] as const).filter((k) => input[k] !== undefined);
       if (adminOnly.length) throw new ForbiddenError(`Only ADMIN may change ${adminOnly.join(', ')}`);
     }

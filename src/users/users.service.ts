@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PasswordService } from './password.service.js';
-import { isAdmin } from '../common/auth/principal.js';
+import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -19,23 +20,23 @@ export class UsersService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly passwords: PasswordService,
+    private readonly access: AccessService,
   ) {}
 
   async me(ctx: RequestContext): Promise<User> {
     const p = ctx.who;
     if (p.kind !== 'user' || !p.userId) throw new ForbiddenError('`me` is a user session; an API key has no user');
-    const user = await this.findVisible(ctx, p.userId);
-    if (!user) throw new NotFoundError('User', p.userId);
-    return user;
+    // The caller itself: no access check to make.
+    const row = await this.loader(ctx).load(p.userId);
+    if (!row) throw new NotFoundError('User', p.userId);
+    return User.fromRow(row);
   }
 
   /** A user is visible to ADMIN and to the users of the same organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<User | null> {
+    if (!(await this.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
     const row = await this.loader(ctx).load(id);
-    if (!row) return null;
-    const p = ctx.who;
-    if (!isAdmin(p) && row.organisation_id !== p.organisationId) return null;
-    return User.fromRow(row);
+    return row && User.fromRow(row);
   }
 
   private loader(ctx: RequestContext) {
@@ -44,8 +45,7 @@ export class UsersService {
 
   /** Organisation.members: ADMIN, and the organisation's own users; NOT_FOUND for anyone else. */
   async members(ctx: RequestContext, organisationId: string, args: ConnectionArgs): Promise<Connection<User>> {
-    const p = ctx.who;
-    if (!isAdmin(p) && (p.kind !== 'user' || p.organisationId !== organisationId)) throw new NotFoundError('Organisation members');
+    await this.access.requireAccess(ctx, Permission.OrganisationMembersRead, organisationId);
     const cursor = decodeCursor(args.after, ['text', 'uuid']);
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM users WHERE organisation_id = $1`, [organisationId]);
     const rows: (UserRow & { sort: string })[] = await this.db.query(

@@ -44,8 +44,6 @@ export enum Permission {
   /** The initiating organisation; COORDINATOR. */
   LinkClose = 'link.close',
 
-  /** Any principal reads the directory. */
-  OrganisationRead = 'organisation.read',
   /** ADMIN; that organisation's users (its members). */
   OrganisationMembersRead = 'organisation.readMembers',
   /** ADMIN: any organisation; others: their own (which fields, the service decides). */
@@ -54,4 +52,9 @@ export enum Permission {
   OrganisationHoldingsWrite = 'organisation.writeHoldings',
   /** ADMIN: any organisation; others: their own. */
   OrganisationApiKeysManage = 'organisation.manageApiKeys',
+
+  /** ADMIN; the users of the same organisation. */
+  UserRead = 'user.read',
+  /** ADMIN; the key's own organisation (read, revoke). */
+  ApiKeyManage = 'apiKey.manage',
 }
