@@ -19,7 +19,6 @@ import { AppConfig } from '../config/app-config.js';
 import { incidentClosedError, lockIncidentStatus, lockOpenIncident } from '../incidents/incident-locks.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import type { Incident } from '../incidents/models/incident.model.js';
-import { isUniqueViolation } from '../database/sql.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
 import { CommunicationLinkStatus, LinkParticipantStatus } from './models/communication-link-enums.js';
 import {
@@ -38,7 +37,6 @@ export interface LinkChangedEvent {
   link: CommunicationLinkRow;
 }
 
-const DUPLICATE_INDEX = 'communication_links_open_channel_address';
 const ALL_STATUSES = [CommunicationLinkStatus.PROPOSED, CommunicationLinkStatus.ACTIVE, CommunicationLinkStatus.CLOSED];
 
 /**
@@ -159,52 +157,45 @@ export class CommunicationLinksService {
     const p = ctx.who;
     const incidentId = input.incidentId.toLowerCase();
     const invitees = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
-    try {
-      return await this.tx.run(ctx, async (tx) => {
-        await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-        await lockOpenIncident(tx, incidentId);
-        if (!invitees.length) {
-          throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
-        }
-        const present = await tx.query<{ organisation_id: string }>(
-          `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
-          [incidentId, invitees],
-        );
-        const missing = invitees.filter((id) => !present.some((r) => r.organisation_id === id));
-        if (missing.length) {
-          throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds: ${missing.join(', ')} take no part in the incident`);
-        }
-
-        const [row] = await tx.query<CommunicationLinkRow>(
-          `INSERT INTO communication_links (incident_id, name, channel, address, schedule, initiating_organisation_id, created_by_user_id, created_by_api_key_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LINK_COLUMNS}`,
-          [incidentId, input.name.trim(), input.channel, input.address.trim(), blankToNull(input.schedule), p.organisationId, p.userId, p.apiKeyId],
-        );
-        await tx.query(
-          `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, responded_at, responded_by_user_id, responded_by_api_key_id)
-           VALUES ($1, $2, 'ACCEPTED', $3, $4, now(), $5, $6)`,
-          [row.id, p.organisationId, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
-        );
-        await tx.query(
-          `INSERT INTO communication_link_participants (link_id, organisation_id, status)
-           SELECT $1, unnest($2::uuid[]), 'INVITED'`,
-          [row.id, invitees],
-        );
-        tx.audit({
-          action: 'communicationLink.propose',
-          entityType: 'CommunicationLink',
-          entityId: row.id,
-          details: { incidentId, name: row.name, channel: row.channel, address: row.address, schedule: row.schedule, invitedOrganisationIds: invitees },
-        });
-        this.publishAfterCommit(tx, row);
-        return CommunicationLink.fromRow(row);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e, DUPLICATE_INDEX)) {
-        throw new ConflictError(ConflictReason.DUPLICATE, `An open link on ${input.channel} ${input.address.trim()} already exists in this incident`);
+    return this.tx.run(ctx, async (tx) => {
+      await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
+      await lockOpenIncident(tx, incidentId);
+      if (!invitees.length) {
+        throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
       }
-      throw e;
-    }
+      const present = await tx.query<{ organisation_id: string }>(
+        `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
+        [incidentId, invitees],
+      );
+      const missing = invitees.filter((id) => !present.some((r) => r.organisation_id === id));
+      if (missing.length) {
+        throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds: ${missing.join(', ')} take no part in the incident`);
+      }
+
+      const [row] = await tx.query<CommunicationLinkRow>(
+        `INSERT INTO communication_links (incident_id, name, channel, address, schedule, initiating_organisation_id, created_by_user_id, created_by_api_key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LINK_COLUMNS}`,
+        [incidentId, input.name.trim(), input.channel, input.address.trim(), blankToNull(input.schedule), p.organisationId, p.userId, p.apiKeyId],
+      );
+      await tx.query(
+        `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, responded_at, responded_by_user_id, responded_by_api_key_id)
+         VALUES ($1, $2, 'ACCEPTED', $3, $4, now(), $5, $6)`,
+        [row.id, p.organisationId, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
+      );
+      await tx.query(
+        `INSERT INTO communication_link_participants (link_id, organisation_id, status)
+         SELECT $1, unnest($2::uuid[]), 'INVITED'`,
+        [row.id, invitees],
+      );
+      tx.audit({
+        action: 'communicationLink.propose',
+        entityType: 'CommunicationLink',
+        entityId: row.id,
+        details: { incidentId, name: row.name, channel: row.channel, address: row.address, schedule: row.schedule, invitedOrganisationIds: invitees },
+      });
+      this.publishAfterCommit(tx, row);
+      return CommunicationLink.fromRow(row);
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import { ConflictReason } from '../common/errors/error-codes.js';
 import { ConflictError } from '../common/errors/domain-errors.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { constraintError } from './constraint-errors.js';
 import { rows } from './sql.js';
 
 /** One mutation's transaction: its manager, the audit events it records and what runs after commit. */
@@ -45,6 +46,7 @@ function keyTaken(): ConflictError {
  * serialization failure, and its after-commit work run only once the commit succeeded. A request
  * with an Idempotency-Key claims it in its first transaction's first statement, so the claim
  * commits or rolls back with the mutation; when another request has the key, nothing is written.
+ * A constraint's refusal becomes the contract's error through the one table of constraint-errors.ts.
  */
 @Injectable()
 export class TransactionService {
@@ -84,7 +86,7 @@ export class TransactionService {
       } catch (e) {
         const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
         if (attempt < ATTEMPTS && code && RETRYABLE.has(code)) continue;
-        throw e;
+        throw constraintError(e) ?? e;
       }
     }
   }

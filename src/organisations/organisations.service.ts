@@ -4,10 +4,8 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
-import { isUniqueViolation } from '../database/sql.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
-import { ConflictReason } from '../common/errors/error-codes.js';
+import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -84,19 +82,14 @@ export class OrganisationsService {
   }
 
   async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
-    try {
-      return await this.tx.run(ctx, async (tx) => {
-        const [row] = await tx.query(
-          `INSERT INTO organisations (name, code, kind, duty_officer_phone, email) VALUES ($1, $2, $3, $4, $5) RETURNING ${ORG_COLUMNS}`,
-          [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
-        );
-        tx.audit({ action: 'organisation.create', entityType: 'Organisation', entityId: row.id, details: { ...input } });
-        return Organisation.fromRow(row);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e, 'organisations_code_key')) throw new ConflictError(ConflictReason.DUPLICATE, `An organisation with code ${input.code} exists`);
-      throw e;
-    }
+    return this.tx.run(ctx, async (tx) => {
+      const [row] = await tx.query(
+        `INSERT INTO organisations (name, code, kind, duty_officer_phone, email) VALUES ($1, $2, $3, $4, $5) RETURNING ${ORG_COLUMNS}`,
+        [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
+      );
+      tx.audit({ action: 'organisation.create', entityType: 'Organisation', entityId: row.id, details: { ...input } });
+      return Organisation.fromRow(row);
+    });
   }
 
   /** ADMIN changes anything; a LIAISON_OFFICER only the own organisation's duty phone and email. */

@@ -5,12 +5,10 @@ import { PasswordService } from './password.service.js';
 import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
-import { ConflictReason } from '../common/errors/error-codes.js';
+import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { isUniqueViolation } from '../database/sql.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
 import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
 
@@ -59,21 +57,16 @@ export class UsersService {
 
   async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
     const passwordHash = await this.passwords.hash(input.password);
-    try {
-      return await this.tx.run(ctx, async (tx) => {
-        const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [input.organisationId]);
-        if (!org) throw new NotFoundError('Organisation', input.organisationId);
-        const [row] = await tx.query<UserRow>(
-          `INSERT INTO users (organisation_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
-          [input.organisationId, input.email.trim(), input.displayName, input.role, passwordHash],
-        );
-        tx.audit({ action: 'user.create', entityType: 'User', entityId: row.id, details: { email: row.email, role: row.role, organisationId: row.organisation_id } });
-        return User.fromRow(row);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e, 'users_email_key')) throw new ConflictError(ConflictReason.DUPLICATE, 'A user with this email exists');
-      throw e;
-    }
+    return this.tx.run(ctx, async (tx) => {
+      const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [input.organisationId]);
+      if (!org) throw new NotFoundError('Organisation', input.organisationId);
+      const [row] = await tx.query<UserRow>(
+        `INSERT INTO users (organisation_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
+        [input.organisationId, input.email.trim(), input.displayName, input.role, passwordHash],
+      );
+      tx.audit({ action: 'user.create', entityType: 'User', entityId: row.id, details: { email: row.email, role: row.role, organisationId: row.organisation_id } });
+      return User.fromRow(row);
+    });
   }
 
   /** Deactivating a user ends every session at once: refresh tokens and, through them, access tokens. */
