@@ -3,7 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { ErrorCode } from './common/errors/error-codes.js';
+import { BadUserInputError } from './common/errors/domain-errors.js';
+import { errorBody } from './common/errors/error-body.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
 
@@ -16,9 +17,7 @@ function bodyErrorHandler(err: unknown, _req: Request, res: Response, next: Next
   if (!e || typeof e.status !== 'number' || e.status >= 500) return next(err);
   const tooLarge = e.type === 'entity.too.large';
   const message = tooLarge ? 'The request body is too large' : 'The request body is not valid JSON';
-  res.status(tooLarge ? 413 : 400).json({
-    errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'body', message }] } }],
-  });
+  res.status(tooLarge ? 413 : 400).json(errorBody(new BadUserInputError([{ field: 'body', message }], message)));
 }
 
 /** The hub's HTTP application for a configuration, not yet listening. */

@@ -4,11 +4,12 @@ import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { BadUserInputError } from '../common/errors/domain-errors.js';
+import { errorBody } from '../common/errors/error-body.js';
 import { ParseIdPipe } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { CommunicationLinksService } from './communication-links.service.js';
 import { renderCommunicationPlanHtml } from './communication-plan.renderer.js';
-import { DomainErrorHttpFilter } from './domain-error-http.filter.js';
+import { DomainErrorHttpFilter } from '../common/errors/domain-error-http.filter.js';
 
 /**
  * The printable communication plan of an incident (ICS-205/205A), for whoever sees the
@@ -33,7 +34,7 @@ export class CommunicationPlanController {
     const wanted = format ?? req.accepts(['text/html', 'application/json']);
     res.setHeader('Vary', 'Accept');
     if (!wanted) {
-      res.status(406).json({ errors: [{ message: 'The plan is available as text/html or application/json', extensions: { code: 'BAD_USER_INPUT', validationErrors: [{ field: 'Accept', message: 'Accept must allow text/html or application/json' }] } }] });
+      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The plan is available as text/html or application/json')));
       return;
     }
     const plan = await this.links.plan(ctx, id);

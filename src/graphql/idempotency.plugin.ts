@@ -2,14 +2,16 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { Authenticator } from '../common/auth/authenticator.js';
 import { principalKey } from '../common/auth/principal.js';
-import { ConflictReason, ErrorCode } from '../common/errors/error-codes.js';
+import { BadUserInputError, ConflictError, type DomainError } from '../common/errors/domain-errors.js';
+import { errorBody } from '../common/errors/error-body.js';
+import { ConflictReason } from '../common/errors/error-codes.js';
 import type { GraphqlContext } from '../common/request/graphql-context.js';
 import { requestFingerprint, type IdempotencyService } from '../common/idempotency/idempotency.service.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-function errorResponse(status: number, message: string, extensions: Record<string, unknown>) {
-  return { http: { status, headers: new HeaderMap() }, body: { kind: 'single' as const, singleResult: { errors: [{ message, extensions }] } } };
+function errorResponse(status: number, error: DomainError) {
+  return { http: { status, headers: new HeaderMap() }, body: { kind: 'single' as const, singleResult: errorBody(error) } };
 }
 
 /**
@@ -30,10 +32,7 @@ export function idempotencyPlugin(idempotency: IdempotencyService, authn: Authen
           // No operation when the document has none matching `operationName`: graphql-js refuses it next.
           if (key === undefined || rc.operation?.operation !== 'mutation' || !req) return null;
           if (!KEY_PATTERN.test(key)) {
-            return errorResponse(400, 'Idempotency-Key must be 1–200 visible ASCII characters', {
-              code: ErrorCode.BAD_USER_INPUT,
-              validationErrors: [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }],
-            });
+            return errorResponse(400, new BadUserInputError([{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }], 'Idempotency-Key must be 1–200 visible ASCII characters'));
           }
           // Anonymous or invalid credentials: nothing to key on; the guard answers as usual.
           const ctx = await authn.authenticate(req).catch(() => undefined);
@@ -78,5 +77,5 @@ export function idempotencyPlugin(idempotency: IdempotencyService, authn: Authen
 }
 
 function conflict(message: string) {
-  return { errors: [{ message, extensions: { code: ErrorCode.CONFLICT, reason: ConflictReason.IDEMPOTENCY_KEY_REUSED } }] };
+  return errorBody(new ConflictError(ConflictReason.IDEMPOTENCY_KEY_REUSED, message));
 }

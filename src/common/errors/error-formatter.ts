@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './database-unavailable.js';
 import { DomainError } from './domain-errors.js';
+import { errorEntry } from './error-body.js';
 import { ErrorCode } from './error-codes.js';
 
 const PASSED_THROUGH = new Set<string>([
@@ -47,7 +48,7 @@ export function createErrorFormatter(opts: { maskUnexpected: boolean }) {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
     if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+      return { ...base, ...errorEntry(original) };
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSED_THROUGH.has(code)) {

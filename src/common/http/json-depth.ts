@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorCode } from '../errors/error-codes.js';
+import { BadUserInputError } from '../errors/domain-errors.js';
+import { errorBody } from '../errors/error-body.js';
 
 /**
  * How deep a request body's JSON may nest. The contract's deepest input (variables → input →
@@ -34,6 +35,6 @@ export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (jsonDepth(req.body, maxDepth) <= maxDepth) return next();
     const message = `The request body nests deeper than ${maxDepth} levels`;
-    res.status(400).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'body', message }] } }] });
+    res.status(400).json(errorBody(new BadUserInputError([{ field: 'body', message }], message)));
   };
 }

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from '../common/errors/domain-errors.js';
-import { ErrorCode } from '../common/errors/error-codes.js';
+import { errorBody } from './error-body.js';
+import { DomainError } from './domain-errors.js';
+import { ErrorCode } from './error-codes.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
@@ -24,6 +25,6 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
     res
       .status(STATUS[error.code] ?? 500)
       .setHeader('Cache-Control', 'no-store')
-      .json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] });
+      .json(errorBody(error));
   }
 }
