@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isAdmin } from '../common/auth/principal.js';
+import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { isUniqueViolation } from '../database/sql.js';
@@ -19,6 +20,7 @@ export class ResourceCatalogueService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
+    private readonly access: AccessService,
     private readonly loaders: ResourceLoaders,
   ) {}
 
@@ -83,14 +85,8 @@ export class ResourceCatalogueService {
   async setHolding(ctx: RequestContext, input: SetResourceHoldingInput): Promise<ResourceHolding> {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
-    if (organisationId !== p.organisationId && !isAdmin(p)) {
-      const [org] = await this.db.query(`SELECT 1 FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
-      throw new ForbiddenError("Only ADMIN may set another organisation's holdings");
-    }
+    await this.access.requireAccess(ctx, Permission.OrganisationHoldingsWrite, organisationId);
     return this.tx.run(ctx, async (tx) => {
-      const [org] = await tx.query(`SELECT active FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
       const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
       if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
 

@@ -5,6 +5,11 @@ export function insufficientQuantity(message: string): ConflictError {
   return new ConflictError(ConflictReason.INSUFFICIENT_AVAILABLE_QUANTITY, message);
 }
 
+/** Nothing new starts in a CLOSED incident; what only winds down is not refused (LOAN_TRANSITIONS). */
+export function incidentClosed(): ConflictError {
+  return new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed');
+}
+
 export function invalidTransition(message: string): ConflictError {
   return new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, message);
 }
