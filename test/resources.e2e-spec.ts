@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Permission } from '../src/common/access/permission.js';
+import type { Principal as Caller } from '../src/common/auth/principal.js';
+import { Role } from '../src/common/auth/roles.js';
 import { matchScore } from '../src/resources/resource-matching.js';
+import { RESOURCE_ACCESS_RULES } from '../src/resources/resources.access.js';
 import { createApiKey, createOrganisation, uniqueTag, userSession, type Session, type TestUser } from './support/factories.js';
 import {
   createRequest,
@@ -457,6 +461,47 @@ describe('subscriptions', () => {
     } finally {
       await participant.close();
       await outsider.close();
+    }
+  });
+});
+
+describe('access rules', () => {
+  it("decide from an event's facts exactly as their statement decides: the subscriptions see what resourceRequest(id) shows", async () => {
+    const t = await insertResourceType(hub.db);
+    const h = await insertHolding(hub.db, b.organisationId, t, 3);
+    const req = await createRequest(hub, a.headers, { incidentId, resourceTypeId: t, quantity: 1 });
+    const loan = await offer(hub, b.headers, req, h, 1);
+    const participants: string[] = (await hub.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId])).map(
+      (r: { organisation_id: string }) => r.organisation_id,
+    );
+    const caller = (kind: Caller['kind'], role: Role, organisationId: string): Caller => ({
+      kind,
+      role,
+      organisationId,
+      userId: kind === 'user' ? '00000000-0000-4000-8000-000000000001' : null,
+      apiKeyId: kind === 'apiKey' ? '00000000-0000-4000-8000-000000000002' : null,
+      scopes: null,
+    });
+    const callers = [
+      caller('user', Role.LIAISON_OFFICER, a.organisationId),
+      caller('user', Role.VIEWER, c.organisationId),
+      caller('user', Role.LIAISON_OFFICER, d.organisationId),
+      caller('user', Role.COORDINATOR, d.organisationId),
+      caller('user', Role.ADMIN, d.organisationId),
+      caller('apiKey', Role.LIAISON_OFFICER, b.organisationId),
+      caller('apiKey', Role.LIAISON_OFFICER, d.organisationId),
+    ];
+    for (const [permission, id] of [[Permission.RequestRead, req], [Permission.LoanRead, loan]] as const) {
+      const rule = RESOURCE_ACCESS_RULES.find((r) => r.permission === permission)!;
+      const answers = [];
+      for (const p of callers) {
+        const byStatement = (await rule.decide(p, [id], hub.db)).get(id) === true;
+        const byFacts = rule.fromFacts!(p, { participantOrganisationIds: participants });
+        answers.push([p.kind, p.role, p.organisationId, byFacts]);
+        expect([permission, p.kind, p.role, p.organisationId, byFacts]).toEqual([permission, p.kind, p.role, p.organisationId, byStatement]);
+      }
+      // Both answers occur, so that agreeing is not agreeing on nothing.
+      expect(new Set(answers.map((x) => x[3]))).toEqual(new Set([true, false]));
     }
   });
 });

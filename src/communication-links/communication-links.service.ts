@@ -16,7 +16,7 @@ import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { incidentClosedError, lockIncidentStatus, lockOpenIncident } from '../incidents/incident-locks.js';
+import { lockOpenIncident } from '../incidents/incident-locks.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import type { Incident } from '../incidents/models/incident.model.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
@@ -265,7 +265,7 @@ export class CommunicationLinksService {
   private async lockLink(ctx: RequestContext, tx: Tx, permission: Permission, id: string): Promise<CommunicationLinkRow> {
     await this.access.requireAccess(ctx, permission, id, tx.manager);
     const [{ incident_id }] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM communication_links WHERE id = $1`, [id]);
-    if ((await lockIncidentStatus(tx, incident_id)) === 'CLOSED') throw incidentClosedError();
+    await lockOpenIncident(tx, incident_id);
     const [link] = await tx.query<CommunicationLinkRow>(`SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = $1 FOR UPDATE`, [id]);
     return link;
   }

@@ -14,9 +14,3 @@ export async function rows<T = any>(m: EntityManager | DataSource, sql: string, 
     await result.release();
   }
 }
-
-/** True when a database error is the violation of the named unique constraint or index. */
-export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const d = (e as { driverError?: { code?: string; constraint?: string } }).driverError ?? (e as { code?: string; constraint?: string });
-  return d?.code === '23505' && (!constraint || d.constraint === constraint);
-}

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isAdmin } from '../common/auth/principal.js';
+import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { isUniqueViolation } from '../database/sql.js';
 import type { CreateResourceTypeInput, SetResourceHoldingInput } from './dto/resource.inputs.js';
 import { HOLDING_COLUMNS, ResourceHolding, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import type { ResourceCategory } from './models/resource.enums.js';
@@ -19,6 +19,7 @@ export class ResourceCatalogueService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
+    private readonly access: AccessService,
     private readonly loaders: ResourceLoaders,
   ) {}
 
@@ -32,19 +33,14 @@ export class ResourceCatalogueService {
   }
 
   async createType(ctx: RequestContext, input: CreateResourceTypeInput): Promise<ResourceType> {
-    try {
-      return await this.tx.run(ctx, async (tx) => {
-        const [row] = await tx.query<ResourceTypeRow>(
-          `INSERT INTO resource_types (code, name, category, unit, description) VALUES ($1, $2, $3, $4, $5) RETURNING ${RESOURCE_TYPE_COLUMNS}`,
-          [input.code, input.name, input.category, input.unit, input.description ?? null],
-        );
-        tx.audit({ action: 'resourceType.create', entityType: 'ResourceType', entityId: row.id, details: { ...input } });
-        return ResourceType.fromRow(row);
-      });
-    } catch (e) {
-      if (isUniqueViolation(e, 'resource_types_code_key')) throw new ConflictError(ConflictReason.DUPLICATE, `A resource type with code ${input.code} exists`);
-      throw e;
-    }
+    return this.tx.run(ctx, async (tx) => {
+      const [row] = await tx.query<ResourceTypeRow>(
+        `INSERT INTO resource_types (code, name, category, unit, description) VALUES ($1, $2, $3, $4, $5) RETURNING ${RESOURCE_TYPE_COLUMNS}`,
+        [input.code, input.name, input.category, input.unit, input.description ?? null],
+      );
+      tx.audit({ action: 'resourceType.create', entityType: 'ResourceType', entityId: row.id, details: { ...input } });
+      return ResourceType.fromRow(row);
+    });
   }
 
   async requireType(ctx: RequestContext, id: string): Promise<ResourceType> {
@@ -83,14 +79,8 @@ export class ResourceCatalogueService {
   async setHolding(ctx: RequestContext, input: SetResourceHoldingInput): Promise<ResourceHolding> {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
-    if (organisationId !== p.organisationId && !isAdmin(p)) {
-      const [org] = await this.db.query(`SELECT 1 FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
-      throw new ForbiddenError("Only ADMIN may set another organisation's holdings");
-    }
+    await this.access.requireAccess(ctx, Permission.OrganisationHoldingsWrite, organisationId);
     return this.tx.run(ctx, async (tx) => {
-      const [org] = await tx.query(`SELECT active FROM organisations WHERE id = $1`, [organisationId]);
-      if (!org) throw new NotFoundError('Organisation', organisationId);
       const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
       if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
 
@@ -115,9 +105,8 @@ export class ResourceCatalogueService {
         keep(input.locationName, current?.location_name),
         keep(input.notes, current?.notes),
       ];
-      let row: ResourceHoldingRow;
-      try {
-        [row] = await tx.query<ResourceHoldingRow>(
+      // Under the holding's lock, the check above is the refusal; the constraint is only a backstop.
+      const [row] = await tx.query<ResourceHoldingRow>(
           `INSERT INTO resource_holdings AS h (organisation_id, resource_type_id, quantity_total, latitude, longitude, location_name, notes)
            VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (organisation_id, resource_type_id) DO UPDATE
@@ -126,13 +115,6 @@ export class ResourceCatalogueService {
            RETURNING ${HOLDING_COLUMNS}`,
           values,
         );
-      } catch (e) {
-        const d = (e as { driverError?: { constraint?: string } }).driverError;
-        if (d?.constraint === 'resource_holdings_committed_within_total') {
-          throw new ConflictError(ConflictReason.QUANTITY_BELOW_COMMITTED, 'quantityTotal is below what is committed to loans');
-        }
-        throw e;
-      }
       tx.audit({
         action: current ? 'resourceHolding.update' : 'resourceHolding.create',
         entityType: 'ResourceHolding',

@@ -1,17 +1,24 @@
-import type { Principal } from '../common/auth/principal.js';
-import { roleAtLeast, Role } from '../common/auth/roles.js';
 import type { Tx } from '../database/transaction.service.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
+import { lockIncident, type LockedIncident } from '../incidents/incident-locks.js';
 import { HOLDING_COLUMNS, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import { LOAN_COLUMNS, type ResourceLoanRow } from './models/resource-loan.model.js';
 import { REQUEST_COLUMNS, type ResourceRequestRow } from './models/resource-request.model.js';
 
 /*
  * The one lock order of the resources module (docs/resources.md): the incident (FOR SHARE, so
- * it cannot close meanwhile), then the request, then holdings in id order, then loans. Every
- * mutation takes the locks it needs in this order, so two of them can wait for each other but
- * never deadlock; the triggers that move the counters touch only rows already locked here.
+ * it cannot close meanwhile; the incidents feature's lockIncident), then the request, then
+ * holdings in id order, then loans. Every mutation takes the locks it needs in this order, so
+ * two of them can wait for each other but never deadlock; the triggers that move the counters
+ * touch only rows already locked here.
  */
+
+/** The first lock, for a mutation of a request: its incident's (a request never moves to another incident). */
+export async function lockIncidentOfRequest(tx: Tx, requestId: string): Promise<LockedIncident> {
+  const [row] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM resource_requests WHERE id = $1`, [requestId]);
+  if (!row) throw new NotFoundError('ResourceRequest', requestId);
+  return lockIncident(tx, row.incident_id);
+}
 
 export async function lockRequest(tx: Tx, id: string): Promise<ResourceRequestRow> {
   const [row] = await tx.query<ResourceRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM resource_requests r WHERE r.id = $1 FOR UPDATE`, [id]);
@@ -40,14 +47,4 @@ export function selectLoans(tx: Tx, where: string, params: unknown[]): Promise<R
     `SELECT ${LOAN_COLUMNS} FROM resource_loans l JOIN resource_requests r ON r.id = l.request_id WHERE ${where} ORDER BY l.offered_at, l.id`,
     params,
   );
-}
-
-/** The requesting organisation's LIAISON_OFFICER and up, or a COORDINATOR (the role itself is the guard's). */
-export function isRequesterSide(p: Principal, requestingOrganisationId: string): boolean {
-  return p.organisationId === requestingOrganisationId || (p.kind === 'user' && roleAtLeast(p.role, Role.COORDINATOR));
-}
-
-/** The lending organisation's LIAISON_OFFICER and up. */
-export function isLenderSide(p: Principal, lendingOrganisationId: string): boolean {
-  return p.organisationId === lendingOrganisationId;
 }

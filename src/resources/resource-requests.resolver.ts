@@ -4,6 +4,7 @@ import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { ParseIdPipe } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { IncidentsService } from '../incidents/incidents.service.js';
 import { Incident } from '../incidents/models/incident.model.js';
 import { Organisation } from '../organisations/models/organisation.model.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -27,6 +28,7 @@ export class ResourceRequestsResolver {
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly subscriptions: ResourceSubscriptionsService,
+    private readonly incidents: IncidentsService,
   ) {}
 
   @Query(() => ResourceRequestConnection)
@@ -68,7 +70,7 @@ export class ResourceRequestsResolver {
   @ResolveField(() => Incident)
   @Allow(Role.VIEWER)
   incident(@Ctx() ctx: RequestContext, @Parent() request: ResourceRequest) {
-    return this.requests.incident(ctx, request.incidentId);
+    return this.incidents.load(ctx, request.incidentId);
   }
 
   @ResolveField(() => Organisation)

@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { Incident } from '../incidents/models/incident.model.js';
+import { incidentClosedError, lockIncident } from '../incidents/incident-locks.js';
+import { incidentVisibleSql } from '../incidents/incidents.access.js';
+import { IncidentStatus } from '../incidents/models/incident.enums.js';
 import type { CreateResourceRequestInput } from './dto/resource.inputs.js';
 import type { IncidentResourceRequestsArgs, ResourceMatchesArgs, ResourceRequestsArgs } from './dto/resource.args.js';
 import { ResourceHolding, type ResourceHoldingRow } from './models/resource-holding.model.js';
@@ -17,11 +20,11 @@ import type { ResourceMatch } from './models/resource-match.model.js';
 import { ResourceLoanStatus, ResourceRequestStatus } from './models/resource.enums.js';
 import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
 import { REQUEST_COLUMNS, ResourceRequest, type ResourceRequestRow } from './models/resource-request.model.js';
-import { isRequesterSide, lockHoldings, lockRequest, selectLoans } from './resource-locks.js';
+import { lockHoldings, lockIncidentOfRequest, lockRequest, selectLoans } from './resource-locks.js';
 import { ResourceEventsService } from './resource-events.service.js';
 import { MATCHES_SQL } from './resource-matching.js';
 import { OPEN_REQUEST_ORDER, ResourceLoaders } from './resource.loaders.js';
-import { invalidTransition, mapResourceDbError } from './resources.errors.js';
+import { invalidTransition } from './resources.errors.js';
 
 /** Keyset of request lists: newest first. Microseconds in the cursor, so no two rows tie by accident. */
 const SORT_AT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_at`;
@@ -46,11 +49,11 @@ export class ResourceRequestsService {
   async list(ctx: RequestContext, args: ResourceRequestsArgs): Promise<Connection<ResourceRequest>> {
     const p = ctx.who;
     const f = args.filter ?? {};
-    if (f.incidentId) await this.access.requireIncident(ctx, f.incidentId);
+    if (f.incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, f.incidentId);
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const where = `($1::uuid IS NULL OR r.incident_id = $1) AND ($2::text[] IS NULL OR r.status = ANY($2))
       AND ($3::uuid IS NULL OR r.resource_type_id = $3) AND ($4::uuid IS NULL OR r.requesting_organisation_id = $4)
-      AND ($5::boolean OR EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = r.incident_id AND ip.organisation_id = $6))`;
+      AND ${incidentVisibleSql('r.incident_id', '$6', '$5')}`;
     const params = [f.incidentId ?? null, f.status?.length ? f.status : null, f.resourceTypeId ?? null, f.requestingOrganisationId ?? null, seesAllIncidents(p), p.organisationId];
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM resource_requests r WHERE ${where}`, params);
     const rows: SortedRow[] = await this.db.query(
@@ -115,12 +118,8 @@ export class ResourceRequestsService {
 
   /** A request the caller may see; NOT_FOUND otherwise (whether or not it exists). */
   async findVisible(ctx: RequestContext, id: string): Promise<ResourceRequest> {
-    const row = await this.loaders.request(ctx).load(id);
-    if (!row) throw new NotFoundError('ResourceRequest', id);
-    await this.access.requireIncident(ctx, row.incident_id).catch((e) => {
-      throw e instanceof NotFoundError ? new NotFoundError('ResourceRequest', id) : e;
-    });
-    return ResourceRequest.fromRow(row);
+    await this.access.requireAccess(ctx, Permission.RequestRead, id);
+    return this.byId(ctx, id);
   }
 
   /** For field resolvers whose parent the caller already sees (a loan's request). */
@@ -134,18 +133,13 @@ export class ResourceRequestsService {
     return (await this.loaders.loansOfRequest(ctx).load(requestId)).map(ResourceLoan.fromRow);
   }
 
-  async incident(ctx: RequestContext, incidentId: string): Promise<Incident> {
-    const row = await this.loaders.incident(ctx).load(incidentId);
-    if (!row) throw new NotFoundError('Incident', incidentId);
-    return Incident.fromRow(row);
-  }
-
   /** A participant asks for a resource for its own organisation (EDXL-RM RequestResource). */
   async create(ctx: RequestContext, input: CreateResourceRequestInput): Promise<ResourceRequest> {
     const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
-      const incident = await this.access.requireOpenIncident(ctx, input.incidentId, tx.manager);
-      if (!incident.participant) throw new ForbiddenError('Only an organisation taking part in the incident may request resources in it');
+      await this.access.requireAccess(ctx, Permission.IncidentContribute, input.incidentId, tx.manager);
+      const incident = await lockIncident(tx, input.incidentId);
+      if (incident.status === IncidentStatus.CLOSED) throw incidentClosedError();
       const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
       if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
       const [row] = await tx.query<ResourceRequestRow>(
@@ -173,7 +167,7 @@ export class ResourceRequestsService {
         entityId: row.id,
         details: { incidentId: input.incidentId, resourceTypeId: input.resourceTypeId, quantity: input.quantity, priority: row.priority },
       });
-      this.events.requestChanged(tx, row);
+      this.events.requestChanged(tx, row, incident);
       return ResourceRequest.fromRow(row);
     });
   }
@@ -183,46 +177,37 @@ export class ResourceRequestsService {
    * are cancelled (their quantity goes back to the holdings); dispatched loans stay until returned.
    */
   async cancel(ctx: RequestContext, id: string): Promise<ResourceRequest> {
-    const p = ctx.who;
-    try {
-      return await this.tx.run(ctx, async (tx) => {
-        const [peek] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM resource_requests WHERE id = $1`, [id]);
-        if (!peek) throw new NotFoundError('ResourceRequest', id);
-        await this.access.requireIncident(ctx, peek.incident_id, tx.manager, { lock: true }).catch((e) => {
-          throw e instanceof NotFoundError ? new NotFoundError('ResourceRequest', id) : e;
-        });
-        const request = await lockRequest(tx, id);
-        if (!isRequesterSide(p, request.requesting_organisation_id)) throw new ForbiddenError('Only the requesting organisation or a coordinator may cancel a request');
-        await this.access.requireOpenIncident(ctx, request.incident_id, tx.manager, { lock: false });
-        if (![ResourceRequestStatus.OPEN, ResourceRequestStatus.PARTIALLY_FILLED, ResourceRequestStatus.FILLED].includes(request.status)) {
-          throw invalidTransition(`A ${request.status} request cannot be cancelled`);
-        }
-        // Lock order: the request (above), then the holdings its accepted loans reserve, by id.
-        const open = await selectLoans(tx, `l.request_id = $1 AND l.status IN ('OFFERED','ACCEPTED')`, [id]);
-        await lockHoldings(tx, open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.holding_id));
-        await tx.query(`UPDATE resource_requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1`, [id]);
-        const changed = await tx.query<ResourceLoanRow>(
-          `UPDATE resource_loans SET status = CASE status WHEN 'OFFERED' THEN 'DECLINED' ELSE 'CANCELLED' END, updated_at = now()
-            WHERE request_id = $1 AND status IN ('OFFERED','ACCEPTED') RETURNING id`,
-          [id],
-        );
-        const [row] = await tx.query<ResourceRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM resource_requests r WHERE r.id = $1`, [id]);
-        tx.audit({
-          action: 'resourceRequest.cancel',
-          entityType: 'ResourceRequest',
-          entityId: id,
-          details: {
-            declinedOffers: open.filter((l) => l.status === ResourceLoanStatus.OFFERED).map((l) => l.id),
-            cancelledLoans: open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.id),
-          },
-        });
-        if (changed.length) for (const loan of await selectLoans(tx, `l.id = ANY($1::uuid[])`, [changed.map((c) => c.id)])) this.events.loanChanged(tx, loan);
-        this.events.requestChanged(tx, row);
-        return ResourceRequest.fromRow(row);
+    return this.tx.run(ctx, async (tx) => {
+      await this.access.requireAccess(ctx, Permission.RequestManage, id, tx.manager);
+      const incident = await lockIncidentOfRequest(tx, id);
+      const request = await lockRequest(tx, id);
+      if (incident.status === IncidentStatus.CLOSED) throw incidentClosedError();
+      if (![ResourceRequestStatus.OPEN, ResourceRequestStatus.PARTIALLY_FILLED, ResourceRequestStatus.FILLED].includes(request.status)) {
+        throw invalidTransition(`A ${request.status} request cannot be cancelled`);
+      }
+      // Lock order: the request (above), then the holdings its accepted loans reserve, by id.
+      const open = await selectLoans(tx, `l.request_id = $1 AND l.status IN ('OFFERED','ACCEPTED')`, [id]);
+      await lockHoldings(tx, open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.holding_id));
+      await tx.query(`UPDATE resource_requests SET status = 'CANCELLED', updated_at = now() WHERE id = $1`, [id]);
+      const changed = await tx.query<ResourceLoanRow>(
+        `UPDATE resource_loans SET status = CASE status WHEN 'OFFERED' THEN 'DECLINED' ELSE 'CANCELLED' END, updated_at = now()
+          WHERE request_id = $1 AND status IN ('OFFERED','ACCEPTED') RETURNING id`,
+        [id],
+      );
+      const [row] = await tx.query<ResourceRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM resource_requests r WHERE r.id = $1`, [id]);
+      tx.audit({
+        action: 'resourceRequest.cancel',
+        entityType: 'ResourceRequest',
+        entityId: id,
+        details: {
+          declinedOffers: open.filter((l) => l.status === ResourceLoanStatus.OFFERED).map((l) => l.id),
+          cancelledLoans: open.filter((l) => l.status === ResourceLoanStatus.ACCEPTED).map((l) => l.id),
+        },
       });
-    } catch (e) {
-      throw mapResourceDbError(e);
-    }
+      if (changed.length) for (const loan of await selectLoans(tx, `l.id = ANY($1::uuid[])`, [changed.map((c) => c.id)])) this.events.loanChanged(tx, loan, incident);
+      this.events.requestChanged(tx, row, incident);
+      return ResourceRequest.fromRow(row);
+    });
   }
 
   /**
@@ -230,10 +215,7 @@ export class ResourceRequestsService {
    * (see resource-matching.ts), in one query. COORDINATOR, or the requesting organisation.
    */
   async matches(ctx: RequestContext, args: ResourceMatchesArgs): Promise<ResourceMatch[]> {
-    const request = await this.findVisible(ctx, args.requestId);
-    if (!isRequesterSide(ctx.who, request.requestingOrganisationId)) {
-      throw new ForbiddenError('Only the requesting organisation or a coordinator may match a request');
-    }
+    await this.access.requireAccess(ctx, Permission.RequestManage, args.requestId);
     const rows: (ResourceHoldingRow & { quantity_offered: number; distance_km: number | null; score: number })[] = await this.db.query(MATCHES_SQL, [
       args.requestId,
       args.first,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../common/access/access.service.js';
+import { Permission } from '../common/access/permission.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { ResourceEventsService } from './resource-events.service.js';
 
@@ -12,12 +13,12 @@ export class ResourceSubscriptionsService {
   ) {}
 
   async requests(ctx: RequestContext, incidentId?: string) {
-    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     return this.events.subscribeRequests(ctx, incidentId);
   }
 
   async loans(ctx: RequestContext, incidentId?: string) {
-    if (incidentId) await this.access.requireIncident(ctx, incidentId);
+    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     return this.events.subscribeLoans(ctx, incidentId);
   }
 }

@@ -4,7 +4,6 @@ import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { INCIDENT_COLUMNS, type IncidentRow } from '../incidents/models/incident.model.js';
 import { HOLDING_COLUMNS, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import { LOAN_COLUMNS, type ResourceLoanRow } from './models/resource-loan.model.js';
 import { REQUEST_COLUMNS, type ResourceRequestRow } from './models/resource-request.model.js';
@@ -33,10 +32,6 @@ export class ResourceLoaders {
 
   request(ctx: RequestContext) {
     return rowLoader<ResourceRequestRow>(ctx, this.db, 'resources.request', `SELECT ${REQUEST_COLUMNS} FROM resource_requests r WHERE r.id = ANY($1::uuid[])`);
-  }
-
-  incident(ctx: RequestContext) {
-    return rowLoader<IncidentRow>(ctx, this.db, 'resources.incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`);
   }
 
   /** An organisation's holdings, in catalogue order (type name, then id). */

@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { AccessService } from '../common/access/access.service.js';
+import { IncidentsModule } from '../incidents/incidents.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { IncidentResourceRequestsResolver, PictureResourceRequestsResolver } from './incident-resources.resolver.js';
@@ -11,10 +13,11 @@ import { ResourceRequestsResolver } from './resource-requests.resolver.js';
 import { ResourceRequestsService } from './resource-requests.service.js';
 import { ResourceSubscriptionsService } from './resource-subscriptions.service.js';
 import { ResourceLoaders } from './resource.loaders.js';
+import { RESOURCE_ACCESS_RULES } from './resources.access.js';
 
 /** Resources (issue 5): catalogue, holdings, requests, offers and loans, matching, their events. */
 @Module({
-  imports: [OrganisationsModule, UsersModule],
+  imports: [IncidentsModule, OrganisationsModule, UsersModule],
   providers: [
     ResourceLoaders,
     ResourceCatalogueService,
@@ -32,4 +35,10 @@ import { ResourceLoaders } from './resource.loaders.js';
   ],
   exports: [ResourceCatalogueService, ResourceRequestsService],
 })
-export class ResourcesModule {}
+export class ResourcesModule implements OnModuleInit {
+  constructor(private readonly access: AccessService) {}
+
+  onModuleInit(): void {
+    this.access.register(...RESOURCE_ACCESS_RULES);
+  }
+}

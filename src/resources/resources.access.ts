@@ -1,0 +1,102 @@
+import type { AccessRule, Queryable, Verdicts } from '../common/access/access-rule.js';
+import { verdicts } from '../common/access/access-rule.js';
+import { Permission } from '../common/access/permission.js';
+import { isAdmin, isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
+import { Role } from '../common/auth/roles.js';
+import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+
+/*
+ * Requests and loans live in an incident: whoever sees the incident sees them (DESIGN.md,
+ * "Principals and access"), so their rules select through incidentVisibleSql, and only rows the
+ * caller sees come back; what it may do with them is the `allowed` column. Holdings are the
+ * organisations' inventories, readable by any principal.
+ */
+
+/** What an event of a request or a loan carries: the incident's participants at its commit. */
+export type ResourceEventFacts = IncidentFacts;
+
+const seesFromFacts = (p: Principal, f: ResourceEventFacts): boolean => seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId);
+
+/** What the caller may do with a row it sees: an SQL expression over the request `r` (and the loan `l`), $2 its organisation. */
+type Allowed = (p: Principal) => string;
+
+/** A rule over requests. */
+function requestRule(permission: Permission, forbidden: string, allowed: Allowed): AccessRule<ResourceEventFacts> {
+  return {
+    permission,
+    entity: 'ResourceRequest',
+    forbidden,
+    async decide(p: Principal, ids: readonly string[], db: Queryable): Promise<Verdicts> {
+      return verdicts(
+        await db.query(
+          `SELECT r.id, ${allowed(p)} AS allowed FROM resource_requests r
+            WHERE r.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')}`,
+          [ids, p.organisationId, seesAllIncidents(p)],
+        ),
+      );
+    },
+  };
+}
+
+/** A rule over loans, each with its request `r`. */
+function loanRule(permission: Permission, forbidden: string, allowed: Allowed): AccessRule<ResourceEventFacts> {
+  return {
+    permission,
+    entity: 'ResourceLoan',
+    forbidden,
+    async decide(p: Principal, ids: readonly string[], db: Queryable): Promise<Verdicts> {
+      return verdicts(
+        await db.query(
+          `SELECT l.id, ${allowed(p)} AS allowed FROM resource_loans l JOIN resource_requests r ON r.id = l.request_id
+            WHERE l.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')}`,
+          [ids, p.organisationId, seesAllIncidents(p)],
+        ),
+      );
+    },
+  };
+}
+
+const WHOEVER_SEES_IT: Allowed = () => 'true';
+/** The requesting organisation, or a coordinator (ADMIN included); the guard has checked the role within the organisation. */
+const REQUESTER_SIDE: Allowed = (p) => (isAtLeast(p, Role.COORDINATOR) ? 'true' : 'r.requesting_organisation_id = $2::uuid');
+
+export const RESOURCE_ACCESS_RULES: AccessRule<any>[] = [
+  { ...requestRule(Permission.RequestRead, '', WHOEVER_SEES_IT), fromFacts: seesFromFacts },
+  requestRule(Permission.RequestManage, 'Only the requesting organisation or a coordinator may do this with the request', REQUESTER_SIDE),
+  { ...loanRule(Permission.LoanRead, '', WHOEVER_SEES_IT), fromFacts: seesFromFacts },
+  loanRule(Permission.LoanRequesterSide, 'Only the requesting organisation or a coordinator may do this', REQUESTER_SIDE),
+  loanRule(Permission.LoanLenderSide, 'Only the lending organisation may do this', () => 'l.lending_organisation_id = $2::uuid'),
+  {
+    permission: Permission.HoldingRead,
+    entity: 'ResourceHolding',
+    forbidden: '',
+    async decide(_p, ids, db): Promise<Verdicts> {
+      return verdicts(await db.query(`SELECT h.id, true AS allowed FROM resource_holdings h WHERE h.id = ANY($1::uuid[])`, [ids]));
+    },
+  },
+  {
+    permission: Permission.HoldingLend,
+    entity: 'ResourceHolding',
+    forbidden: "Only the holding's organisation may offer from it",
+    async decide(p, ids, db): Promise<Verdicts> {
+      return verdicts(
+        await db.query(`SELECT h.id, h.organisation_id = $2::uuid AS allowed FROM resource_holdings h WHERE h.id = ANY($1::uuid[])`, [ids, p.organisationId]),
+      );
+    },
+  },
+  {
+    // Every organisation is in the directory, so one that exists is never NOT_FOUND here.
+    permission: Permission.OrganisationHoldingsWrite,
+    entity: 'Organisation',
+    forbidden: "Only ADMIN may set another organisation's holdings",
+    async decide(p, ids, db): Promise<Verdicts> {
+      return verdicts(
+        await db.query(`SELECT o.id, ($3::boolean OR o.id = $2::uuid) AS allowed FROM organisations o WHERE o.id = ANY($1::uuid[])`, [
+          ids,
+          p.organisationId,
+          isAdmin(p),
+        ]),
+      );
+    },
+  },
+];
