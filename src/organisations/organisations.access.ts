@@ -21,7 +21,6 @@ export function ownOrganisationRule(permission: Permission, forbidden: string): 
 export const ORGANISATION_ACCESS_RULES: AccessRule<any>[] = [
   ownOrganisationRule(Permission.OrganisationUpdate, 'Only ADMIN may change another organisation'),
   ownOrganisationRule(Permission.OrganisationApiKeysManage, 'Only ADMIN may manage the API keys of another organisation'),
-  ownOrganisationRule(Permission.OrganisationHoldingsWrite, "Only ADMIN may set another organisation's holdings"),
   {
     // Who the members are is not public: NOT_FOUND, as if the list did not exist, for anyone else.
     permission: Permission.OrganisationMembersRead,
