@@ -4,7 +4,6 @@ import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AccessService, incidentAccessSql, type IncidentAccessRow } from '../common/access/access.service.js';
 import { isAdmin, type Principal } from '../common/auth/principal.js';
-import { ApiScope } from '../common/auth/roles.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { EventBus } from '../common/events/event-bus.service.js';
@@ -114,7 +113,6 @@ export class SituationReportsService {
    */
   async forIncident(ctx: RequestContext, incidentId: string, args: SituationReportsArgs): Promise<Connection<SituationReport>> {
     const p = ctx.who;
-    if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.REPORTS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.REPORTS_READ}`);
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const organisationId = args.organisationId?.toLowerCase() ?? null;
     const key = JSON.stringify([organisationId, args.first, cursor ?? null]);
