@@ -40,7 +40,8 @@ beforeAll(async () => {
   liaisonD = (await userSession(hub, 'LIAISON_OFFICER', D.id)).headers;
   coordinator = (await userSession(hub, 'COORDINATOR', X.id)).headers;
   admin = (await userSession(hub, 'ADMIN', X.id)).headers;
-  keyA = (await createApiKey(hub.db, A.id, ['LINKS_READ', 'LINKS_WRITE'])).headers;
+  // LINK selects the link's incident, which INCIDENTS_READ guards wherever it appears.
+  keyA = (await createApiKey(hub.db, A.id, ['INCIDENTS_READ', 'LINKS_READ', 'LINKS_WRITE'])).headers;
   keyANoLinks = (await createApiKey(hub.db, A.id, ['INCIDENTS_READ'])).headers;
 });
 afterAll(() => hub.close());
@@ -663,8 +664,8 @@ withRedis('communicationLinkChanged across replicas (REDIS_URL)', () => {
   it('a subscriber on one replica receives the links another replica committed, filtered for it', async () => {
     const i = await incident();
     const shared = await insertIncident(replicaA.db, [A.id, D.id]);
-    const keyB = (await createApiKey(replicaA.db, B.id, ['LINKS_READ'])).headers;
-    const keyD = (await createApiKey(replicaA.db, D.id, ['LINKS_READ'])).headers;
+    const keyB = (await createApiKey(replicaA.db, B.id, ['INCIDENTS_READ', 'LINKS_READ'])).headers;
+    const keyD = (await createApiKey(replicaA.db, D.id, ['INCIDENTS_READ', 'LINKS_READ'])).headers;
     const onB = subscribe(keyB, undefined, replicaB);
     const onD = subscribe(keyD, undefined, replicaB);
     try {

@@ -4,11 +4,9 @@ import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
-import type { Principal } from '../common/auth/principal.js';
-import { ApiScope } from '../common/auth/roles.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
@@ -71,10 +69,9 @@ export class CommunicationLinksService {
 
   /**
    * `OperationalPicture.activeCommunicationLinks`, oldest first; cached under the picture's
-   * change stamps (the same for every viewer of the incident). An API key needs LINKS_READ.
+   * change stamps (the same for every viewer of the incident).
    */
   async activeForPicture(ctx: RequestContext, incidentId: string, stamps: PictureStamps): Promise<CommunicationLink[]> {
-    requireLinksRead(ctx.who);
     const rows = await stampedRows(
       this.activeForPictures,
       this.db,
@@ -89,11 +86,9 @@ export class CommunicationLinksService {
 
   /**
    * `Incident.communicationLinks`, oldest first. The parent
-   * incident was reached through a visibility check; an API key also needs LINKS_READ (the
-   * guard does not run on field resolvers). Batched: one query for all incidents of a request.
+   * incident was reached through a visibility check. Batched: one query for all incidents of a request.
    */
   async forIncident(ctx: RequestContext, incidentId: string, statuses?: CommunicationLinkStatus[]): Promise<CommunicationLink[]> {
-    requireLinksRead(ctx.who);
     const wanted = statuses?.length ? [...new Set(statuses)].sort() : ALL_STATUSES;
     const rows = await this.byIncidentLoader(ctx).load(`${incidentId}|${wanted.join(',')}`);
     return rows.map(CommunicationLink.fromRow);
@@ -384,11 +379,6 @@ export interface CommunicationPlan {
   links: CommunicationPlanLink[];
   /** Every organisation taking part, the lead first, with its duty officer (ICS-205A). */
   participants: CommunicationPlanParticipant[];
-}
-
-/** Reading links needs LINKS_READ for an API key, wherever the links are reached from. */
-function requireLinksRead(p: Principal): void {
-  if (p.kind === 'apiKey' && !p.scopes?.includes(ApiScope.LINKS_READ)) throw new ForbiddenError(`This API key lacks the scope ${ApiScope.LINKS_READ}`);
 }
 
 function blankToNull(v: string | null | undefined): string | null {

@@ -1,7 +1,7 @@
 import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
-import { ApiScope, Role } from '../common/auth/roles.js';
+import { Role } from '../common/auth/roles.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { Incident } from '../incidents/models/incident.model.js';
 import { OperationalPicture } from '../incidents/models/operational-picture.model.js';
@@ -15,7 +15,7 @@ export class IncidentCommunicationLinksResolver {
   constructor(private readonly links: CommunicationLinksService) {}
 
   @ResolveField(() => [CommunicationLink], { description: 'The incident\'s links, oldest first; all statuses unless filtered.' })
-  @Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
+  @Allow(Role.VIEWER)
   communicationLinks(@Ctx() ctx: RequestContext, @Parent() incident: Incident, @Args() args: CommunicationLinksArgs) {
     return this.links.forIncident(ctx, incident.id, args.status);
   }
@@ -27,7 +27,7 @@ export class OperationalPictureLinksResolver {
   constructor(private readonly links: CommunicationLinksService) {}
 
   @ResolveField(() => [CommunicationLink])
-  @Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
+  @Allow(Role.VIEWER)
   activeCommunicationLinks(@Ctx() ctx: RequestContext, @Parent() picture: OperationalPicture) {
     return this.links.activeForPicture(ctx, picture.incidentId, picture.stamps);
   }

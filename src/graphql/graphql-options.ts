@@ -15,6 +15,7 @@ import { requestContextOf, type GraphqlContext } from '../common/request/graphql
 import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
+import { enforceApiKeyScopes } from './api-key-scopes.js';
 import { WsDocuments } from './ws-documents.js';
 
 /**
@@ -77,7 +78,8 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     includeStacktraceInErrorResponses: false,
     autoTransformHttpErrors: false,
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
-    transformSchema: answerPresetFields,
+    // The scope check wraps the preset answers, so that a preset value is refused like a resolved one.
+    transformSchema: (schema) => enforceApiKeyScopes(answerPresetFields(schema), authn),
     validationRules: protection.validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.

@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { CommunicationChannel, CommunicationLinkStatus, LinkParticipantStatus } from './communication-link-enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 /** A row of communication_links as the service selects it (LINK_COLUMNS). */
 export interface CommunicationLinkRow {
@@ -25,6 +27,7 @@ function date(v: Date | string | null): Date | null {
   return v === null ? null : v instanceof Date ? v : new Date(v);
 }
 
+@RequiresScope(ApiScope.LINKS_READ)
 @ObjectType({
   description:
     'A communication link between actors in one incident: a RAKEL talkgroup, a\ntelephone conference, a liaison officer placed with another actor...\nPROPOSED until an invited organisation accepts, then ACTIVE until closed.',
@@ -91,6 +94,7 @@ export interface LinkParticipantRow {
 
 export const PARTICIPANT_COLUMNS = `link_id, organisation_id, status, contact_name, contact_phone, responded_at`;
 
+@RequiresScope(ApiScope.LINKS_READ)
 @ObjectType()
 export class CommunicationLinkParticipant {
   /** Resolved by CommunicationLinkParticipantsResolver.organisation. */

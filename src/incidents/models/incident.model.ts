@@ -3,6 +3,8 @@ import { Paginated } from '../../common/pagination/connection.js';
 import { Organisation } from '../../organisations/models/organisation.model.js';
 import { GeoPoint } from './geo-point.model.js';
 import { IncidentCategory, IncidentStatus } from './incident.enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 export { IncidentCategory, IncidentStatus } from './incident.enums.js';
 
@@ -34,6 +36,7 @@ export const INCIDENT_COLUMNS = `id, reference, title, description, category, st
  * `resourceRequests` and `communicationLinks` are added by their own modules
  * (`@Resolver(() => Incident)`), which can use the plain properties below.
  */
+@RequiresScope(ApiScope.INCIDENTS_READ)
 @ObjectType({ description: 'A crisis or extraordinary event in which actors cooperate.' })
 export class Incident {
   @Field(() => ID)
@@ -101,6 +104,7 @@ export class Incident {
 @ObjectType()
 export class IncidentConnection extends Paginated(Incident) {}
 
+@RequiresScope(ApiScope.INCIDENTS_READ)
 @ObjectType()
 export class IncidentParticipant {
   /** Set by IncidentsService from the same statement as the participant (no field resolver per row). */

@@ -4,7 +4,10 @@ import { Organisation } from '../../organisations/models/organisation.model.js';
 import { Incident } from './incident.model.js';
 import { OperationalStatus } from './incident.enums.js';
 import { SituationReport } from './situation-report.model.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
+@RequiresScope(ApiScope.INCIDENTS_READ)
 @ObjectType({ description: "One participating organisation's line in the common operational picture." })
 export class ParticipantStatus {
   /** Set by OperationalPictureService from the picture's own statement (no field resolver per line). */
@@ -23,6 +26,7 @@ export class ParticipantStatus {
   reportOverdue: boolean;
 }
 
+@RequiresScope(ApiScope.INCIDENTS_READ)
 @ObjectType()
 export class OperationalStatusCount {
   @Field(() => OperationalStatus)
@@ -38,6 +42,7 @@ export class OperationalStatusCount {
  * OperationalPictureService and set on the object; those two are field resolvers of the
  * resources and links modules (`@Resolver(() => OperationalPicture)`), which use `incidentId`.
  */
+@RequiresScope(ApiScope.INCIDENTS_READ)
 @ObjectType({ description: 'The common operational picture (gemensam lägesbild) of one incident, as the viewer may see it.' })
 export class OperationalPicture {
   /** The incident the picture is of; the caller has already been checked to see it. */

@@ -1,6 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../common/pagination/connection.js';
 import { OperationalStatus, ReportVisibility } from './incident.enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 export { OperationalStatus, ReportVisibility } from './incident.enums.js';
 
@@ -35,6 +37,7 @@ export const REPORT_COLUMNS = `r.id, r.incident_id, r.organisation_id, r.author_
   ARRAY(SELECT rr.organisation_id FROM situation_report_recipients rr WHERE rr.report_id = r.id ORDER BY rr.organisation_id) AS recipient_ids,
   r.submitted_at, r.next_report_due_at`;
 
+@RequiresScope(ApiScope.REPORTS_READ)
 @ObjectType({
   description: "A lägesrapport: one organisation's account of the situation at one moment. Immutable once submitted; a correction is a new version.",
 })
@@ -115,6 +118,7 @@ export class SituationReport {
 @ObjectType()
 export class SituationReportConnection extends Paginated(SituationReport) {}
 
+@RequiresScope(ApiScope.REPORTS_READ)
 @ObjectType()
 export class ReportAcknowledgement {
   organisationId: string;

@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GeoPoint } from '../../incidents/models/geo-point.model.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 export interface ResourceHoldingRow {
   id: string;
@@ -18,6 +20,7 @@ export interface ResourceHoldingRow {
 export const HOLDING_COLUMNS = `h.id, h.organisation_id, h.resource_type_id, h.quantity_total, h.quantity_committed,
   h.latitude, h.longitude, h.location_name, h.notes, h.updated_at`;
 
+@RequiresScope(ApiScope.RESOURCES_READ)
 @ObjectType({ description: 'How much of a resource type an organisation holds, and how much of it is free to lend.' })
 export class ResourceHolding {
   @Field(() => ID)

@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ResourceLoanStatus } from './resource.enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 /** A `resource_loans` row as the services select it (LOAN_COLUMNS), with its incident; JSON-safe for the event bus. */
 export interface ResourceLoanRow {
@@ -24,6 +26,7 @@ export const LOAN_COLUMNS = `l.id, l.request_id, r.incident_id, l.holding_id, l.
 
 const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
+@RequiresScope(ApiScope.RESOURCES_READ)
 @ObjectType()
 export class ResourceLoan {
   @Field(() => ID)

@@ -1,6 +1,9 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { ResourceHolding } from './resource-holding.model.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
+@RequiresScope(ApiScope.RESOURCES_READ)
 @ObjectType({ description: 'A holding that could serve a request, best first.' })
 export class ResourceMatch {
   @Field(() => ResourceHolding)

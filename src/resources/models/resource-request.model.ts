@@ -2,6 +2,8 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GeoPoint } from '../../incidents/models/geo-point.model.js';
 import { Paginated } from '../../common/pagination/connection.js';
 import { ResourceRequestPriority, ResourceRequestStatus } from './resource.enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 /** A `resource_requests` row as the services select it (REQUEST_COLUMNS); JSON-safe for the event bus. */
 export interface ResourceRequestRow {
@@ -28,6 +30,7 @@ export const REQUEST_COLUMNS = `r.id, r.incident_id, r.requesting_organisation_i
   r.quantity_filled, r.priority, r.status, r.needed_by, r.delivery_latitude, r.delivery_longitude, r.delivery_location_name,
   r.justification, r.created_by_user_id, r.created_at, r.updated_at`;
 
+@RequiresScope(ApiScope.RESOURCES_READ)
 @ObjectType()
 export class ResourceRequest {
   @Field(() => ID)

@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { ResourceCategory } from './resource.enums.js';
+import { ApiScope } from '../../common/auth/roles.js';
+import { RequiresScope } from '../../common/auth/requires-scope.decorator.js';
 
 export interface ResourceTypeRow {
   id: string;
@@ -12,6 +14,7 @@ export interface ResourceTypeRow {
 
 export const RESOURCE_TYPE_COLUMNS = `id, code, name, category, unit, description`;
 
+@RequiresScope(ApiScope.RESOURCES_READ)
 @ObjectType({ description: 'An entry of the shared resource catalogue, e.g. POSOM team, 20 kVA generator, water tank 1 m³.' })
 export class ResourceType {
   @Field(() => ID)
