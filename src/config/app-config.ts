@@ -22,7 +22,13 @@ export class AppConfig {
     embeddedPort: number;
   };
   readonly seedDemo: boolean;
-  readonly log: { level: string; pretty: boolean };
+  /**
+   * `pretty`: human-readable lines instead of JSON; `colour`: escape codes in them, only ever
+   * on a terminal (never into a file or a log collector).
+   */
+  readonly log: { level: string; pretty: boolean; colour: boolean };
+  /** The IANA time zone of the times people read (printable pages). */
+  readonly timeZone: string;
   readonly auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -46,7 +52,8 @@ export class AppConfig {
   readonly websocket: { recheckSeconds: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
-  constructor(e: Environment, devJwtSecret: string) {
+  /** `terminal`: whether standard output is a terminal (TTY). */
+  constructor(e: Environment, devJwtSecret: string, terminal = false) {
     this.env = e.NODE_ENV;
     this.production = e.NODE_ENV === 'production';
     this.http = {
@@ -70,7 +77,12 @@ export class AppConfig {
       embeddedPort: e.EMBEDDED_PG_PORT,
     };
     this.seedDemo = e.SEED_DEMO ?? embedded;
-    this.log = { level: e.LOG_LEVEL, pretty: (e.LOG_FORMAT ?? (this.production ? 'json' : 'pretty')) === 'pretty' };
+    this.log = {
+      level: e.LOG_LEVEL,
+      pretty: (e.LOG_FORMAT ?? (terminal && !this.production ? 'pretty' : 'json')) === 'pretty',
+      colour: terminal,
+    };
+    this.timeZone = e.HUB_TIME_ZONE;
     this.auth = {
       // Outside production a missing secret gets a random one per process: tokens then end
       // with the process, which is what a developer expects; production refuses to start.
@@ -101,7 +113,15 @@ export class AppConfig {
   }
 }
 
-/** The one place that reads process.env. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
-  return new AppConfig(validateEnvironment(env), randomBytes(32).toString('base64url'));
+/** The one place that reads process.env (and asks whether standard output is a terminal). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, terminal = process.stdout.isTTY === true): AppConfig {
+  return new AppConfig(validateEnvironment(env), randomBytes(32).toString('base64url'), terminal);
+}
+
+/**
+ * How to log before there is a configuration (the configuration itself is wrong): JSON unless
+ * a person is watching.
+ */
+export function fallbackLogSettings(terminal = process.stdout.isTTY === true): AppConfig['log'] {
+  return { level: 'info', pretty: terminal, colour: terminal };
 }

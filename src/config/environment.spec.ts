@@ -26,6 +26,35 @@ describe('configuration', () => {
     expect(message).not.toContain('short-secret');
   });
 
+  it('quotes the value given, and says only what kind of value is wanted when it is of the wrong kind', () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        validateEnvironment(env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+    const port = message({ PORT: 'abc' });
+    expect(port).toMatch(/PORT: .*integer.* \(got "abc"\)/);
+    expect(port).not.toMatch(/greater|less|null/);
+    expect(message({ PORT: '70000' })).toMatch(/PORT: .*not be greater than 65535 \(got "70000"\)/);
+    expect(message({ MIGRATIONS_RUN: 'maybe' })).toMatch(/MIGRATIONS_RUN: .*boolean.* \(got "maybe"\)/);
+    expect(message({ HUB_TIME_ZONE: 'Europe/Stokholm' })).toMatch(/HUB_TIME_ZONE: must be an IANA time zone such as Europe\/Stockholm \(got "Europe\/Stokholm"\)/);
+  });
+
+  it('logs in colour and pretty only on a terminal; JSON in production and wherever the output is a file or a pipe', () => {
+    expect(loadConfig({}, true).log).toEqual({ level: 'info', pretty: true, colour: true });
+    expect(loadConfig({}, false).log).toEqual({ level: 'info', pretty: false, colour: false });
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, true).log).toMatchObject({ pretty: false });
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).log).toMatchObject({ pretty: true, colour: false });
+  });
+
+  it('reads times for people in Europe/Stockholm unless told otherwise', () => {
+    expect(loadConfig({}).timeZone).toBe('Europe/Stockholm');
+    expect(loadConfig({ HUB_TIME_ZONE: 'Europe/Helsinki' }).timeZone).toBe('Europe/Helsinki');
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(/JWT_SECRET:.*is required in production/);
   });

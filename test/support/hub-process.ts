@@ -6,9 +6,12 @@ import { promisify } from 'node:util';
 const ROOT = new URL('../../', import.meta.url).pathname;
 let built: Promise<void> | undefined;
 
-/** `npm run build` once per test file: the process tests run the hub exactly as production does. */
+/**
+ * A current build, once per test file: the process tests run the hub exactly as production does.
+ * scripts/build-if-stale.mjs compiles only when a source is newer than dist/.
+ */
 export function buildOnce(): Promise<void> {
-  built ??= promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).then(() => {
+  built ??= promisify(execFile)(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }).then(() => {
     if (!existsSync(`${ROOT}dist/main.js`)) throw new Error('the build made no dist/main.js');
   });
   return built;
