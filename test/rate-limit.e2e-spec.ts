@@ -21,6 +21,7 @@ describe('rate limiting per principal', () => {
     expect(limited.status).toBeLessThan(500);
     expect(limited.body.errors?.[0].extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect(limited.body.errors?.[0].extensions.retryAfterSeconds).toBeGreaterThan(0);
+    expect(limited.headers.get('retry-after')).toBe(String(limited.body.errors?.[0].extensions.retryAfterSeconds));
     expect((await hub.gql(QUERY, undefined, b.headers)).body.errors).toBeUndefined();
   });
 
