@@ -190,6 +190,49 @@ describe('login throttling', () => {
   });
 });
 
+describe('login throttling under simultaneous attempts', () => {
+  /**
+   * Of simultaneous wrong logins, at most `limit` reach the password check (UNAUTHENTICATED);
+   * the others are RATE_LIMITED at once, with a retry hint in the error and in Retry-After.
+   */
+  function expectThrottled(results: Awaited<ReturnType<TestApp['gql']>>[], limit: number) {
+    const codes = results.map((r) => r.body.errors?.[0].extensions.code);
+    expect(codes.filter((c) => c !== 'UNAUTHENTICATED' && c !== 'RATE_LIMITED')).toEqual([]);
+    const unauthenticated = codes.filter((c) => c === 'UNAUTHENTICATED').length;
+    expect(unauthenticated).toBeGreaterThan(0);
+    expect(unauthenticated).toBeLessThanOrEqual(limit);
+    for (const r of results.filter((x) => x.body.errors?.[0].extensions.code === 'RATE_LIMITED')) {
+      const retry = r.body.errors![0].extensions.retryAfterSeconds;
+      expect(retry).toBeGreaterThan(0);
+      expect(r.headers.get('retry-after')).toBe(String(retry));
+    }
+  }
+
+  it('counts 40 simultaneous wrong passwords for one account as 40: at most 5 are checked', async () => {
+    const user = await createUser(hub.db, (await createOrganisation(hub.db)).id, 'VIEWER');
+    const results = await Promise.all(Array.from({ length: 40 }, () => hub.gql(LOGIN, { e: user.email, p: 'wrong-password-x' }, from(freshAddress()))));
+    expectThrottled(results, 5);
+    // The account is locked now, for the right password too.
+    expect((await hub.gql(LOGIN, { e: user.email, p: TEST_PASSWORD }, from(freshAddress()))).body.errors?.[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts 40 simultaneous failures from one address as 40: at most LOGIN_MAX_ADDRESS_FAILURES (8 here) are checked', async () => {
+    const address = freshAddress();
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => hub.gql(LOGIN, { e: `nobody-${i}-${address}@test.example`, p: 'wrong-password-x' }, from(address))));
+    expectThrottled(results, 8);
+  });
+
+  it('gives a right password its attempt back: simultaneous correct logins from one address do not lock it', async () => {
+    const address = freshAddress();
+    const org = await createOrganisation(hub.db);
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(hub.db, org.id, 'VIEWER')));
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(users.map((u) => hub.gql(LOGIN, { e: u.email, p: TEST_PASSWORD }, from(address))));
+      expect(results.map((r) => r.body.errors?.[0].extensions.code)).toEqual(users.map(() => undefined));
+    }
+  });
+});
+
 describe('first administrator from the environment', () => {
   it('creates HUB_ADMIN_EMAIL as ADMIN of the HUB organisation once, and leaves an existing user alone', async () => {
     const email = `first-admin-${Date.now()}@test.example`;
