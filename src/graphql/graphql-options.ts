@@ -44,7 +44,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     blockFieldSuggestion: { enabled: config.production },
   });
   const protection = armor.protect();
-  const formatError = createErrorFormatter({ maskUnexpected: config.production });
+  const formatError = createErrorFormatter({ maskUnexpected: config.production, hideSuggestions: config.production });
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: protection.validationRules, hideSuggestions: config.production });
   const graphqlWs = {
