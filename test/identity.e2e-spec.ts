@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../src/config/app-config.js';
 import { createOrganisation, createUser, login, TEST_PASSWORD, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { connectOutcome } from './support/ws-client.js';
 
 const ME = `{ me { id email role organisation { id } } }`;
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { id } } }`;
@@ -76,6 +77,29 @@ describe('login and me', () => {
     // The same claims, signed as the hub signs them, are accepted: the refusals above are the signature's, algorithm's and issuer's.
     const genuine = jwt.sign(payload, { secret, algorithm: 'HS256', issuer: 'samverkan-hub', expiresIn: 60 });
     expect((await hub.gql(ME, undefined, { authorization: `Bearer ${genuine}` })).body.data?.me).toMatchObject({ role: 'VIEWER' });
+  });
+
+  it('refuses tokens, however well signed, without an expiry, a session or a sane lifetime, over HTTP and WebSocket', async () => {
+    const session = await userSession(hub, 'VIEWER');
+    const [, body] = session.headers.authorization.slice('Bearer '.length).split('.');
+    const { iat: _iat, exp: _exp, iss: _iss, sid, ...rest } = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const secret = hub.app.get(AppConfig).auth.jwtSecret;
+    const jwt = new JwtService();
+    const as = { secret, algorithm: 'HS256', issuer: 'samverkan-hub' } as const;
+    const refused = {
+      noExpiry: jwt.sign({ ...rest, sid }, as),
+      noSession: jwt.sign(rest, { ...as, expiresIn: 60 }),
+      sessionNotAnId: jwt.sign({ ...rest, sid: 'not-a-session-id' }, { ...as, expiresIn: 60 }),
+      yearLong: jwt.sign({ ...rest, sid }, { ...as, expiresIn: 365 * 24 * 3600 }),
+    };
+    for (const [name, token] of Object.entries(refused)) {
+      const res = await hub.gql(ME, undefined, { authorization: `Bearer ${token}` });
+      expect({ name, code: res.body.errors?.[0].extensions.code }).toEqual({ name, code: 'UNAUTHENTICATED' });
+      expect({ name, ws: await connectOutcome(hub.url, { authorization: `Bearer ${token}` }) }).toEqual({ name, ws: { code: 4403, reason: 'Forbidden' } });
+    }
+    const genuine = jwt.sign({ ...rest, sid }, { ...as, expiresIn: 60 });
+    expect((await hub.gql(ME, undefined, { authorization: `Bearer ${genuine}` })).body.data?.me).toMatchObject({ role: 'VIEWER' });
+    expect(await connectOutcome(hub.url, { authorization: `Bearer ${genuine}` })).toBe('connected');
   });
 
   it('stops the tokens of a user who is deactivated, or whose organisation is', async () => {
