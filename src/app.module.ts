@@ -67,9 +67,10 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },
-        { provide: APP_GUARD, useClass: HubAuthGuard },
-        // After authentication: it counts per principal.
+        // Before HubAuthGuard: requests whose credentials HubAuthGuard refuses are counted too
+        // (per client address); the throttler authenticates, and the guard reuses the outcome.
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
+        { provide: APP_GUARD, useClass: HubAuthGuard },
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createOrganisation, uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 describe('GraphQL plumbing', () => {
   let hub: TestApp;
@@ -143,6 +144,34 @@ describe('production mode', () => {
     expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean/);
     const page = await fetch(`${hub.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(await page.text()).not.toMatch(/graphiql/i);
+  });
+
+  it('suggests no enum values either, in a literal or a variable, over HTTP and WebSocket', async () => {
+    const leaks = /Did you mean|MUNICIPALITY|"OPEN"/;
+    const literal = await hub.gql(`{ organisations(kind: [MUNICIPALIT]) { totalCount } }`);
+    expect(literal.body.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(literal.body)).not.toMatch(leaks);
+    const variable = await hub.gql(`query ($k: [OrganisationKind!]) { organisations(kind: $k) { totalCount } }`, { k: ['MUNICIPALIT'] });
+    expect(variable.body.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(variable.body)).not.toMatch(leaks);
+
+    const viewer = await userSession(hub, 'VIEWER');
+    const ws = await WsClient.forToken(hub.url, viewer.accessToken);
+    try {
+      const inLiteral = await ws.subscribe(`subscription { incidentChanged { resourceRequests(status: [OPN]) { totalCount } } }`, undefined, 0);
+      const inVariable = await ws.subscribe(
+        `subscription ($s: [ResourceRequestStatus!]) { incidentChanged { resourceRequests(status: $s) { totalCount } } }`,
+        { s: ['OPN'] },
+        0,
+      );
+      for (const sub of [inLiteral, inVariable]) {
+        const first = await sub.next(3000);
+        expect(first.errors?.length).toBeGreaterThan(0);
+        expect(JSON.stringify(first)).not.toMatch(leaks);
+      }
+    } finally {
+      await ws.close();
+    }
   });
 
   it('in development, suggestions help the developer', async () => {

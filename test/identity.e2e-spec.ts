@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../src/config/app-config.js';
 import { createOrganisation, createUser, login, TEST_PASSWORD, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { connectOutcome } from './support/ws-client.js';
 
 const ME = `{ me { id email role organisation { id } } }`;
 const REFRESH = `mutation ($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { id } } }`;
@@ -76,6 +77,29 @@ describe('login and me', () => {
     // The same claims, signed as the hub signs them, are accepted: the refusals above are the signature's, algorithm's and issuer's.
     const genuine = jwt.sign(payload, { secret, algorithm: 'HS256', issuer: 'samverkan-hub', expiresIn: 60 });
     expect((await hub.gql(ME, undefined, { authorization: `Bearer ${genuine}` })).body.data?.me).toMatchObject({ role: 'VIEWER' });
+  });
+
+  it('refuses tokens, however well signed, without an expiry, a session or a sane lifetime, over HTTP and WebSocket', async () => {
+    const session = await userSession(hub, 'VIEWER');
+    const [, body] = session.headers.authorization.slice('Bearer '.length).split('.');
+    const { iat: _iat, exp: _exp, iss: _iss, sid, ...rest } = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const secret = hub.app.get(AppConfig).auth.jwtSecret;
+    const jwt = new JwtService();
+    const as = { secret, algorithm: 'HS256', issuer: 'samverkan-hub' } as const;
+    const refused = {
+      noExpiry: jwt.sign({ ...rest, sid }, as),
+      noSession: jwt.sign(rest, { ...as, expiresIn: 60 }),
+      sessionNotAnId: jwt.sign({ ...rest, sid: 'not-a-session-id' }, { ...as, expiresIn: 60 }),
+      yearLong: jwt.sign({ ...rest, sid }, { ...as, expiresIn: 365 * 24 * 3600 }),
+    };
+    for (const [name, token] of Object.entries(refused)) {
+      const res = await hub.gql(ME, undefined, { authorization: `Bearer ${token}` });
+      expect({ name, code: res.body.errors?.[0].extensions.code }).toEqual({ name, code: 'UNAUTHENTICATED' });
+      expect({ name, ws: await connectOutcome(hub.url, { authorization: `Bearer ${token}` }) }).toEqual({ name, ws: { code: 4403, reason: 'Forbidden' } });
+    }
+    const genuine = jwt.sign({ ...rest, sid }, { ...as, expiresIn: 60 });
+    expect((await hub.gql(ME, undefined, { authorization: `Bearer ${genuine}` })).body.data?.me).toMatchObject({ role: 'VIEWER' });
+    expect(await connectOutcome(hub.url, { authorization: `Bearer ${genuine}` })).toBe('connected');
   });
 
   it('stops the tokens of a user who is deactivated, or whose organisation is', async () => {
@@ -187,6 +211,49 @@ describe('login throttling', () => {
     const user = await createUser(hub.db, (await createOrganisation(hub.db)).id, 'VIEWER');
     expect((await hub.gql(LOGIN, { e: user.email, p: TEST_PASSWORD }, from(address))).body.errors?.[0].extensions.code).toBe('RATE_LIMITED');
     expect((await hub.gql(LOGIN, { e: user.email, p: TEST_PASSWORD }, from(freshAddress()))).body.data?.login).toBeTruthy();
+  });
+});
+
+describe('login throttling under simultaneous attempts', () => {
+  /**
+   * Of simultaneous wrong logins, at most `limit` reach the password check (UNAUTHENTICATED);
+   * the others are RATE_LIMITED at once, with a retry hint in the error and in Retry-After.
+   */
+  function expectThrottled(results: Awaited<ReturnType<TestApp['gql']>>[], limit: number) {
+    const codes = results.map((r) => r.body.errors?.[0].extensions.code);
+    expect(codes.filter((c) => c !== 'UNAUTHENTICATED' && c !== 'RATE_LIMITED')).toEqual([]);
+    const unauthenticated = codes.filter((c) => c === 'UNAUTHENTICATED').length;
+    expect(unauthenticated).toBeGreaterThan(0);
+    expect(unauthenticated).toBeLessThanOrEqual(limit);
+    for (const r of results.filter((x) => x.body.errors?.[0].extensions.code === 'RATE_LIMITED')) {
+      const retry = r.body.errors![0].extensions.retryAfterSeconds;
+      expect(retry).toBeGreaterThan(0);
+      expect(r.headers.get('retry-after')).toBe(String(retry));
+    }
+  }
+
+  it('counts 40 simultaneous wrong passwords for one account as 40: at most 5 are checked', async () => {
+    const user = await createUser(hub.db, (await createOrganisation(hub.db)).id, 'VIEWER');
+    const results = await Promise.all(Array.from({ length: 40 }, () => hub.gql(LOGIN, { e: user.email, p: 'wrong-password-x' }, from(freshAddress()))));
+    expectThrottled(results, 5);
+    // The account is locked now, for the right password too.
+    expect((await hub.gql(LOGIN, { e: user.email, p: TEST_PASSWORD }, from(freshAddress()))).body.errors?.[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts 40 simultaneous failures from one address as 40: at most LOGIN_MAX_ADDRESS_FAILURES (8 here) are checked', async () => {
+    const address = freshAddress();
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => hub.gql(LOGIN, { e: `nobody-${i}-${address}@test.example`, p: 'wrong-password-x' }, from(address))));
+    expectThrottled(results, 8);
+  });
+
+  it('gives a right password its attempt back: simultaneous correct logins from one address do not lock it', async () => {
+    const address = freshAddress();
+    const org = await createOrganisation(hub.db);
+    const users = await Promise.all(Array.from({ length: 8 }, () => createUser(hub.db, org.id, 'VIEWER')));
+    for (let round = 0; round < 3; round++) {
+      const results = await Promise.all(users.map((u) => hub.gql(LOGIN, { e: u.email, p: TEST_PASSWORD }, from(address))));
+      expect(results.map((r) => r.body.errors?.[0].extensions.code)).toEqual(users.map(() => undefined));
+    }
   });
 });
 

@@ -41,7 +41,7 @@ export class AuthService {
   ) {}
 
   async login(ctx: RequestContext, email: string, password: string): Promise<AuthPayload> {
-    await this.throttle.assertAllowed(email, ctx.clientAddress);
+    const attempt = await this.throttle.begin(email, ctx.clientAddress);
     const [user] = (await this.db.query(
       `SELECT u.${USER_COLUMNS.split(', ').join(', u.')}, u.password_hash, o.active AS org_active
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
@@ -50,11 +50,11 @@ export class AuthService {
     // An unknown email is verified against a dummy hash: same message, about the same time.
     const ok = await this.passwords.verify(user?.password_hash ?? null, password);
     if (!ok || !user.active || !user.org_active) {
-      await this.throttle.recordFailure(email, ctx.clientAddress);
+      await this.throttle.failed(attempt);
       await this.recordFailedLogin(ctx, email, user?.id ?? null);
       throw new UnauthenticatedError(LOGIN_FAILED);
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.succeeded(attempt);
     ctx.principal = this.userPrincipal(user);
     return this.tx.run(ctx, async (tx) => {
       const familyId = randomUUID();

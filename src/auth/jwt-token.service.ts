@@ -15,6 +15,27 @@ export interface AccessTokenPayload {
   sid: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Clock difference between replicas tolerated in a token's lifetime. */
+const SKEW_SECONDS = 60;
+
+/**
+ * The claims of a verified access token, if they are those the hub issues: a user and a session
+ * (both ids), and an expiry no further than the access-token lifetime from its issue. The
+ * signature alone does not say so: jsonwebtoken accepts a token without `exp` for ever, and one
+ * without `sid` would escape logout, which ends sessions.
+ */
+export function accessTokenClaims(payload: unknown, maxTtlSeconds: number): AccessTokenPayload {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const ok =
+    typeof p.sub === 'string' && UUID.test(p.sub) &&
+    typeof p.sid === 'string' && UUID.test(p.sid) &&
+    typeof p.iat === 'number' && typeof p.exp === 'number' &&
+    p.exp > p.iat && p.exp - p.iat <= maxTtlSeconds + SKEW_SECONDS;
+  if (!ok) throw new UnauthenticatedError('The access token is invalid or has expired');
+  return p as unknown as AccessTokenPayload;
+}
+
 /**
  * The HMAC key as a `KeyObject`, built once. Given a string, jsonwebtoken first tries
  * `createPublicKey` on it for every token, which throws and falls back to `createSecretKey`: that
@@ -44,10 +65,12 @@ export class JwtTokenService {
   }
 
   async verify(token: string): Promise<AccessTokenPayload> {
+    let payload: unknown;
     try {
-      return await this.jwt.verifyAsync<AccessTokenPayload>(token, { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, secret: this.key });
+      payload = await this.jwt.verifyAsync<AccessTokenPayload>(token, { algorithms: [JWT_ALGORITHM], issuer: JWT_ISSUER, secret: this.key });
     } catch {
       throw new UnauthenticatedError('The access token is invalid or has expired');
     }
+    return accessTokenClaims(payload, this.config.auth.accessTtlSeconds);
   }
 }

@@ -4,13 +4,13 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Principal } from '../common/auth/principal.js';
 import { AppConfig } from '../config/app-config.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
-import { hmacKey, JWT_ALGORITHM, JWT_ISSUER, type AccessTokenPayload } from './jwt-token.service.js';
+import { accessTokenClaims, hmacKey, JWT_ALGORITHM, JWT_ISSUER } from './jwt-token.service.js';
 
 /** `Authorization: Bearer <access token>`. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly authn: PrincipalLookupService,
   ) {
     super({
@@ -22,7 +22,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: AccessTokenPayload): Promise<Principal> {
-    return this.authn.principalForUser(payload.sub, payload.sid ?? null);
+  async validate(payload: unknown): Promise<Principal> {
+    const claims = accessTokenClaims(payload, this.config.auth.accessTtlSeconds);
+    return this.authn.principalForUser(claims.sub, claims.sid);
   }
 }

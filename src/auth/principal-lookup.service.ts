@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -23,6 +24,14 @@ const KEY_HOLDS = `k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_a
  */
 @Injectable()
 export class PrincipalLookupService {
+  /**
+   * Hashes of API keys that do not exist. A key's hash is stored when the key is made and kept
+   * after revocation, and a new key is 256 random bits: a hash that is unknown now stays
+   * unknown, so the same wrong key sent again costs no database look-up. Keys that exist but no
+   * longer hold (revoked, expired, organisation inactive) are not kept here: looked up each time.
+   */
+  private readonly unknownKeys = new LRUCache<string, true>({ max: 10_000 });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly jwt: JwtTokenService,
@@ -44,19 +53,23 @@ export class PrincipalLookupService {
 
   async principalForApiKey(secret: string): Promise<Principal> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    const hash = sha256Hex(secret);
+    if (this.unknownKeys.has(hash)) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     // Touches last_used_at at most once a minute, in the same statement as the look-up.
     const [row] = await this.db.query(
       `WITH k AS (
-         SELECT k.id, k.organisation_id, k.scopes, k.last_used_at FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
-          WHERE k.key_hash = $1 AND ${KEY_HOLDS}
+         SELECT k.id, k.organisation_id, k.scopes, k.last_used_at, ${KEY_HOLDS} AS holds
+           FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+          WHERE k.key_hash = $1
        ), touched AS (
-         UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k)
+         UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k WHERE holds)
             AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
        )
-       SELECT id, organisation_id, scopes FROM k`,
-      [sha256Hex(secret)],
+       SELECT id, organisation_id, scopes, holds FROM k`,
+      [hash],
     );
-    if (!row) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    if (!row) this.unknownKeys.set(hash, true);
+    if (!row?.holds) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     return { kind: 'apiKey', userId: null, apiKeyId: row.id, organisationId: row.organisation_id, role: Role.LIAISON_OFFICER, scopes: row.scopes as ApiScope[] };
   }
 

@@ -32,7 +32,10 @@ export class Tx {
   }
 }
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
+// Serialization failure, deadlock detected, and lock_not_available: the hub sets no lock_timeout,
+// but an operator may (on the role or the server); each rolls the whole transaction back, so
+// running it again is safe.
+const RETRYABLE = new Set(['40001', '40P01', '55P03']);
 const ATTEMPTS = 3;
 
 /** The request's Idempotency-Key belongs to another request (the idempotency plugin answers with that one's response). */

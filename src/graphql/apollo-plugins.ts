@@ -58,6 +58,30 @@ export function unexpectedErrorPlugin(): ApolloServerPlugin<GraphqlContext> {
   };
 }
 
+/**
+ * A RATE_LIMITED answer tells the client when to try again in the standard header as well as in
+ * `extensions.retryAfterSeconds`, so that HTTP clients and proxies that know Retry-After back
+ * off without reading GraphQL errors. (UNAUTHENTICATED gets none: the same credentials will not
+ * do better later, and a failed login that locks is answered RATE_LIMITED from then on.)
+ */
+export function retryAfterPlugin(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          const body = rc.response.body;
+          if (body.kind !== 'single') return;
+          const seconds = (body.singleResult.errors ?? [])
+            .filter((e) => e.extensions?.code === ErrorCode.RATE_LIMITED)
+            .map((e) => Number(e.extensions?.retryAfterSeconds))
+            .filter((n) => Number.isFinite(n) && n > 0);
+          if (seconds.length) rc.response.http.headers.set('retry-after', String(Math.ceil(Math.max(...seconds))));
+        },
+      };
+    },
+  };
+}
+
 export const SUBSCRIPTION_OVER_HTTP_MESSAGE = 'Subscriptions are served over graphql-ws (WebSocket) at /graphql, not over HTTP';
 
 /**

@@ -12,7 +12,7 @@ import { idempotencyPlugin } from './idempotency.plugin.js';
 import type { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { createErrorFormatter } from '../common/errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../common/request/graphql-context.js';
-import { metricsPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
+import { metricsPlugin, retryAfterPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
 import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
 import { enforceApiKeyScopes } from './api-key-scopes.js';
@@ -45,7 +45,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     blockFieldSuggestion: { enabled: config.production },
   });
   const protection = armor.protect();
-  const formatError = createErrorFormatter({ maskUnexpected: config.production });
+  const formatError = createErrorFormatter({ maskUnexpected: config.production, hideSuggestions: config.production });
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
   const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: protection.validationRules, hideSuggestions: config.production });
   const graphqlWs = {
@@ -85,7 +85,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     // Apollo's cache-control plugin is on by default and wraps every field resolver to compute
     // HTTP cache hints the hub never sends (its answers are per principal, `no-store`): off.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn)] as unknown as ApolloDriverConfig['plugins'],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn), retryAfterPlugin()] as unknown as ApolloDriverConfig['plugins'],
     formatError,
     subscriptions: { 'graphql-ws': graphqlWs },
     // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.

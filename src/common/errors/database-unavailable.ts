@@ -1,7 +1,7 @@
 /** PostgreSQL error classes that mean "the server is not (or no longer) there". */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3])/;
 const UNAVAILABLE_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|timeout expired|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i;
 
 /**
  * True when an error means the database cannot be reached (down, restarting, network), as

@@ -22,6 +22,7 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader('WWW-Authenticate', 'Bearer');
+    if (error.code === ErrorCode.RATE_LIMITED) res.setHeader('Retry-After', String(error.extensions.retryAfterSeconds));
     res
       .status(STATUS[error.code] ?? 500)
       .setHeader('Cache-Control', 'no-store')

@@ -22,6 +22,19 @@ function isClientHttpStatus(error: unknown): boolean {
 export const MASKED_MESSAGE = 'Internal server error';
 
 /**
+ * graphql-js's "Did you mean …?" in any form: field, argument and type names ("Did you mean
+ * "name"?"), enum values ("Did you mean the enum value "FLOOD"?"), union members ("Did you mean
+ * to use an inline fragment on "X"?"). graphql-armor's mask matches only the first form and only
+ * in validation errors; enum values in variables fail later, at coercion.
+ */
+const SUGGESTION = /Did you mean [^?]*\?/g;
+
+/** The message with its suggestions replaced by graphql-armor's mask. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '[Suggestion hidden]').trim();
+}
+
+/**
  * The field a variable-coercion error of graphql-js is about: `Variable "$input" got invalid
  * value 3000000000 at "input.quantity"; Int cannot represent…` is about `input.quantity` (list
  * positions dropped, as in class-validator's errors); without a path, the variable itself.
@@ -43,7 +56,23 @@ export function isUnexpected(formatted: GraphQLFormattedError): boolean {
  * own code and extensions; GraphQL's parse and validation errors keep theirs; everything else
  * is INTERNAL_SERVER_ERROR, without a stack trace, its message replaced in production.
  */
-export function createErrorFormatter(opts: { maskUnexpected: boolean }) {
+export function createErrorFormatter(opts: { maskUnexpected: boolean; hideSuggestions?: boolean }) {
+  const format = formatter(opts);
+  if (!opts.hideSuggestions) return format;
+  // Production does not help anyone map the schema: no suggestion in any message, whichever
+  // path (validation, variable coercion, HTTP or graphql-ws) produced it.
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const out = format(formatted, error);
+    const validationErrors = out.extensions?.validationErrors as { field: string; message: string }[] | undefined;
+    return {
+      ...out,
+      message: withoutSuggestions(out.message),
+      ...(validationErrors && { extensions: { ...out.extensions, validationErrors: validationErrors.map((v) => ({ ...v, message: withoutSuggestions(v.message) })) } }),
+    };
+  };
+}
+
+function formatter(opts: { maskUnexpected: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
