@@ -9,7 +9,11 @@ export type AccessRule =
       public?: false;
       /** The lowest role that may call; an API key counts as LIAISON_OFFICER. */
       role: Role;
-      /** The scope an API key needs; without one, any key of the role may call. */
+      /**
+       * The scope an API key needs to call the operation; without one, any key of the role may.
+       * Not for field resolvers, which no guard runs on: what a key may read below an operation
+       * is its types' `@RequiresScope`.
+       */
       scope?: ApiScope;
       /** False for what API keys may never do (administration, API-key management). */
       apiKeys?: boolean;
