@@ -21,7 +21,9 @@ const INCIDENTS = `subscription { incidentChanged { id title status participants
 let hub: TestApp;
 const clients: WsClient[] = [];
 beforeAll(async () => {
-  hub = await startTestApp();
+  // The statement counts below count every statement of the process: the periodic recheck of
+  // open sockets (every WS_RECHECK_SECONDS) must not fall into a counted window on a slow machine.
+  hub = await startTestApp({ WS_RECHECK_SECONDS: '3600' });
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
@@ -165,11 +167,7 @@ describe('restricted reports through the shared filter', () => {
     for (const list of subs.values()) await close(list);
   });
 
-  // Skipped: since the API-key scope transform and the second hardening round were merged
-  // together, this path costs one statement per subscriber (3) instead of one per event; the
-  // filtering itself is still right. Found at the end of stop 13 and not yet traced; named in
-  // that stop's closing note. Remove the skip when the statement is shared again.
-  it.skip('an event without the facts (from an older publisher) is read once and filtered by the same rules', async () => {
+  it('an event without the facts (from an older publisher) is read once and filtered by the same rules', async () => {
     const a = await userSession(hub, 'LIAISON_OFFICER');
     const b = await userSession(hub, 'VIEWER');
     const c = await userSession(hub, 'VIEWER');
@@ -181,11 +179,11 @@ describe('restricted reports through the shared filter', () => {
     for (const s of forC) expect(await s.drain(100)).toEqual([]);
 
     const bus = hub.app.get(EventBus);
-    const { count } = await countStatements(async () => {
+    const { statements } = await countStatements(async () => {
       await bus.publish(SITUATION_REPORT_SUBMITTED, { reportId: report.id, incidentId: incident.id });
       for (const s of forB) expect((await s.next()).data!.situationReportSubmitted).toMatchObject({ id: report.id, visibility: 'RESTRICTED' });
     });
-    expect(count).toBe(1);
+    expect(statements).toHaveLength(1);
     for (const s of forC) expect(await s.drain(200)).toEqual([]);
     await close([...forB, ...forC]);
   });
