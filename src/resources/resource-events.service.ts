@@ -3,7 +3,7 @@ import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import type { Tx } from '../database/transaction.service.js';
 import { EventBus } from '../common/events/event-bus.service.js';
-import { sharedEventLoaders } from '../common/events/per-event.js';
+import { selectEvents } from '../common/events/select-events.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
 import { ResourceRequest, type ResourceRequestRow } from './models/resource-request.model.js';
@@ -43,58 +43,23 @@ export class ResourceEventsService {
   }
 
   /** `incidentId` has already been checked visible by the caller when given. */
-  subscribeRequests(ctx: RequestContext, incidentId: string | undefined): AsyncIterableIterator<{ resourceRequestChanged: ResourceRequest }> {
-    return this.filtered<ResourceRequestRow, { resourceRequestChanged: ResourceRequest }>(ctx, REQUEST_CHANGED, Permission.RequestRead, incidentId, (row) => ({
-      resourceRequestChanged: ResourceRequest.fromRow(row),
-    }));
+  subscribeRequests(ctx: RequestContext, incidentId: string | undefined) {
+    return this.select<ResourceRequestRow, ResourceRequest>(ctx, 'resourceRequestChanged', REQUEST_CHANGED, Permission.RequestRead, incidentId, ResourceRequest.fromRow);
   }
 
-  subscribeLoans(ctx: RequestContext, incidentId: string | undefined): AsyncIterableIterator<{ resourceLoanChanged: ResourceLoan }> {
-    return this.filtered<ResourceLoanRow, { resourceLoanChanged: ResourceLoan }>(ctx, LOAN_CHANGED, Permission.LoanRead, incidentId, (row) => ({
-      resourceLoanChanged: ResourceLoan.fromRow(row),
-    }));
+  subscribeLoans(ctx: RequestContext, incidentId: string | undefined) {
+    return this.select<ResourceLoanRow, ResourceLoan>(ctx, 'resourceLoanChanged', LOAN_CHANGED, Permission.LoanRead, incidentId, ResourceLoan.fromRow);
   }
 
-  private filtered<Row, Out>(
-    ctx: RequestContext,
-    topic: string,
-    read: Permission,
-    incidentId: string | undefined,
-    toPayload: (row: Row) => Out,
-  ): AsyncIterableIterator<Out> {
-    const source = this.bus.asyncIterator<Event<Row>>(topic);
+  /**
+   * Each event carries the participants of its own commit, so a subscription follows
+   * participation as it changes; the one pipeline (selectEvents) does the rest.
+   */
+  private select<Row, Value>(ctx: RequestContext, field: string, topic: string, read: Permission, incidentId: string | undefined, toValue: (row: Row) => Value) {
     const principal = ctx.who;
-    // Each event carries the participants of its own commit, so a subscription follows
-    // participation as it changes.
-    const visible = (e: Event<Row>): boolean =>
-      (!incidentId || e.incidentId === incidentId) && this.access.allowsByFacts<ResourceEventFacts>(principal, read, e);
-    const iterator: AsyncIterableIterator<Out> = {
-      async next(): Promise<IteratorResult<Out>> {
-        for (;;) {
-          const r = await source.next();
-          if (r.done) return { done: true, value: undefined };
-          if (visible(r.value)) {
-            // The subscription's context lives as long as the socket: its loaders must not
-            // answer this event's nested fields from an earlier event's cache. Fresh per event,
-            // shared with the event's other subscribers of the same viewer class.
-            ctx.useLoaders(sharedEventLoaders(r.value, principal));
-            return { done: false, value: toPayload(r.value.row) };
-          }
-        }
-      },
-      async return(): Promise<IteratorResult<Out>> {
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      async throw(e?: unknown): Promise<IteratorResult<Out>> {
-        await source.return?.();
-        throw e;
-      },
-      [Symbol.asyncIterator]() {
-        return iterator;
-      },
-    };
-    return iterator;
+    return selectEvents(ctx, field, this.bus.asyncIterator<Event<Row>>(topic), async (e) =>
+      (!incidentId || e.incidentId === incidentId) && this.access.allowsByFacts<ResourceEventFacts>(principal, read, e) ? toValue(e.row) : undefined,
+    );
   }
 }
 
