@@ -9,7 +9,8 @@ import { TransactionService, type Tx } from '../database/transaction.service.js'
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
+import type { User } from '../users/models/user.model.js';
+import { UsersService } from '../users/users.service.js';
 import { JwtTokenService } from './jwt-token.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import type { AuthPayload } from './models/auth-payload.model.js';
@@ -17,11 +18,6 @@ import { PasswordService } from '../users/password.service.js';
 import { newRefreshToken, sha256Hex } from './tokens.js';
 
 export const LOGIN_FAILED = 'Invalid email or password';
-
-interface LoginRow extends UserRow {
-  password_hash: string;
-  org_active: boolean;
-}
 
 /**
  * Sessions: a short-lived JWT plus a single-use refresh token. Refresh tokens belong to a
@@ -35,6 +31,7 @@ export class AuthService {
     private readonly tx: TransactionService,
     private readonly audit: AuditSink,
     private readonly passwords: PasswordService,
+    private readonly users: UsersService,
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,
     private readonly config: AppConfig,
@@ -42,18 +39,15 @@ export class AuthService {
 
   async login(ctx: RequestContext, email: string, password: string): Promise<AuthPayload> {
     const attempt = await this.throttle.begin(email, ctx.clientAddress);
-    const [user] = (await this.db.query(
-      `SELECT u.${USER_COLUMNS.split(', ').join(', u.')}, u.password_hash, o.active AS org_active
-         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
-      [email.trim()],
-    )) as LoginRow[];
+    const candidate = await this.users.signInCandidate(email);
     // An unknown email is verified against a dummy hash: same message, about the same time.
-    const ok = await this.passwords.verify(user?.password_hash ?? null, password);
-    if (!ok || !user.active || !user.org_active) {
+    const ok = await this.passwords.verify(candidate?.passwordHash ?? null, password);
+    if (!ok || !candidate?.mayActivate) {
       await this.throttle.failed(attempt);
-      await this.recordFailedLogin(ctx, email, user?.id ?? null);
+      await this.recordFailedLogin(ctx, email, candidate?.user.id ?? null);
       throw new UnauthenticatedError(LOGIN_FAILED);
     }
+    const user = candidate.user;
     await this.throttle.succeeded(attempt);
     ctx.principal = this.userPrincipal(user);
     return this.tx.run(ctx, async (tx) => {
@@ -72,10 +66,7 @@ export class AuthService {
       );
       if (!token || token.expired) return { kind: 'invalid' as const };
       if (token.used_at || token.revoked_at) return { kind: 'reuse' as const, familyId: token.family_id as string, userId: token.user_id as string };
-      const [user] = (await tx.query(
-        `SELECT u.${USER_COLUMNS.split(', ').join(', u.')} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active AND o.active`,
-        [token.user_id],
-      )) as UserRow[];
+      const user = await this.users.activeUser(tx, token.user_id);
       if (!user) return { kind: 'invalid' as const };
       await tx.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [token.id]);
       ctx.principal = this.userPrincipal(user, token.family_id);
@@ -109,25 +100,25 @@ export class AuthService {
   /** Needs the current password; ends every other session of the user. */
   async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<boolean> {
     const p = ctx.who;
-    if (p.kind !== 'user' || !p.userId) throw new ForbiddenError('Only a user can change a password');
-    const [row] = await this.db.query(`SELECT password_hash FROM users WHERE id = $1`, [p.userId]);
-    if (!(await this.passwords.verify(row?.password_hash ?? null, currentPassword))) {
+    const userId = p.kind === 'user' ? p.userId : null;
+    if (!userId) throw new ForbiddenError('Only a user can change a password');
+    if (!(await this.passwords.verify(await this.users.passwordHash(userId), currentPassword))) {
       throw BadUserInputError.field('currentPassword', 'currentPassword is not the current password');
     }
     const hash = await this.passwords.hash(newPassword);
     return this.tx.run(ctx, async (tx) => {
-      await tx.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [p.userId, hash]);
+      await this.users.setPasswordHash(tx, userId, hash);
       await tx.query(
         `UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2::uuid`,
-        [p.userId, p.sessionId ?? null],
+        [userId, p.sessionId ?? null],
       );
       tx.audit({ action: 'auth.changePassword', entityType: 'User', entityId: p.userId });
       return true;
     });
   }
 
-  private userPrincipal(user: UserRow, sessionId: string | null = null): Principal {
-    return { kind: 'user', userId: user.id, apiKeyId: null, organisationId: user.organisation_id, role: user.role as Role, scopes: null, sessionId };
+  private userPrincipal(user: User, sessionId: string | null = null): Principal {
+    return { kind: 'user', userId: user.id, apiKeyId: null, organisationId: user.organisationId, role: user.role as Role, scopes: null, sessionId };
   }
 
   private async issueRefreshToken(tx: Tx, userId: string, familyId: string): Promise<string> {
@@ -139,9 +130,9 @@ export class AuthService {
     return token;
   }
 
-  private async payload(user: UserRow, familyId: string, refreshToken: string): Promise<AuthPayload> {
-    const { token, expiresAt } = await this.jwt.sign({ sub: user.id, org: user.organisation_id, role: user.role, sid: familyId });
-    return { accessToken: token, accessTokenExpiresAt: expiresAt, refreshToken, user: User.fromRow(user) };
+  private async payload(user: User, familyId: string, refreshToken: string): Promise<AuthPayload> {
+    const { token, expiresAt } = await this.jwt.sign({ sub: user.id, org: user.organisationId, role: user.role, sid: familyId });
+    return { accessToken: token, accessTokenExpiresAt: expiresAt, refreshToken, user };
   }
 
   /** Failed logins go on the audit trail for security review, in a transaction of their own. */

@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AccessService } from '../common/access/access.service.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { INCIDENT_ACCESS_RULES } from './incidents.access.js';
 import { IncidentsResolver } from './incidents.resolver.js';
 import { IncidentsService } from './incidents.service.js';
@@ -12,7 +13,7 @@ import { SituationReportsService } from './situation-reports.service.js';
 
 /** Incidents, their situation reports and the common operational picture. */
 @Module({
-  imports: [OrganisationsModule],
+  imports: [OrganisationsModule, UsersModule],
   providers: [
     IncidentsService,
     SituationReportsService,

@@ -13,7 +13,7 @@ import { PerEvent } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { orgColumnsAs, OrganisationsService } from '../organisations/organisations.service.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
 import type { CreateIncidentInput, UpdateIncidentInput } from './dto/incident.inputs.js';
 import type { IncidentsArgs } from './dto/incidents.args.js';
 import { incidentVisibleSql } from './incidents.access.js';
@@ -28,7 +28,6 @@ interface ParticipantRow {
   organisation_id: string;
   lead: boolean;
   joined_at: Date;
-  [orgColumn: `org_${string}`]: unknown;
 }
 
 /** `%`, `_` and `\` match themselves in a free-text search. */
@@ -85,18 +84,14 @@ export class IncidentsService {
       () =>
         new DataLoader<string, IncidentParticipant[]>(async (ids) => {
           const rows: ParticipantRow[] = await this.db.query(
-            `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at, ${orgColumnsAs('o', 'org_')}
-               FROM incident_participants ip JOIN organisations o ON o.id = ip.organisation_id
+            `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at FROM incident_participants ip
               WHERE ip.incident_id = ANY($1::uuid[]) ORDER BY ip.incident_id, ip.lead DESC, ip.joined_at, ip.organisation_id`,
             [ids as string[]],
           );
+          // The organisations through their own feature: one batch for all participants of the list.
+          const organisations = await Promise.all(rows.map((r) => this.organisations.require(ctx, r.organisation_id)));
           const byIncident = new Map<string, IncidentParticipant[]>(ids.map((id) => [id, []]));
-          const orgs = new Map<string, Organisation>();
-          for (const r of rows) {
-            let organisation = orgs.get(r.organisation_id);
-            if (!organisation) orgs.set(r.organisation_id, (organisation = this.organisations.primeFromRow(ctx, r, 'org_')));
-            byIncident.get(r.incident_id)?.push(participant(r.incident_id, r.organisation_id, r.lead, r.joined_at, organisation));
-          }
+          rows.forEach((r, i) => byIncident.get(r.incident_id)?.push(participant(r.incident_id, r.organisation_id, r.lead, r.joined_at, organisations[i])));
           return ids.map((id) => byIncident.get(id) ?? []);
         }),
     );

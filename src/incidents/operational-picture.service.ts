@@ -143,10 +143,11 @@ export class OperationalPictureService {
       let latestReport: SituationReport | null = null;
       if (r.id) {
         latestReport = SituationReport.fromRow(r as SituationReportRow);
-        const author = r.author_id ? User.fromRow(unprefixed<UserRow>(r, 'author_', USER_FIELDS)) : null;
+        const authorRow = r.author_id ? unprefixed<UserRow>(r, 'author_', USER_FIELDS) : null;
+        const author = authorRow && User.fromRow(authorRow);
         const ackOrgs = r.ack_org_ids ?? [];
         const acknowledgements = ackOrgs.map((org, k) => acknowledgement(org, r.ack_user_ids![k] ?? null, r.ack_at![k]));
-        this.reports.prime(ctx, latestReport.id, author, acknowledgements);
+        this.reports.prime(ctx, latestReport.id, authorRow, acknowledgements);
         reports.push({ report: latestReport, author, acknowledgements });
         counts.set(latestReport.operationalStatus, (counts.get(latestReport.operationalStatus) ?? 0) + 1);
       } else {

@@ -12,7 +12,8 @@ import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { User, USER_COLUMNS, type UserRow } from '../users/models/user.model.js';
+import type { User, UserRow } from '../users/models/user.model.js';
+import { UsersService } from '../users/users.service.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
@@ -42,6 +43,7 @@ export class SituationReportsService {
     private readonly tx: TransactionService,
     private readonly access: AccessService,
     private readonly events: EventBus,
+    private readonly users: UsersService,
   ) {}
 
   // ------------------------------------------------------------------ reading
@@ -120,20 +122,7 @@ export class SituationReportsService {
 
   /** SituationReport.author and ReportAcknowledgement.acknowledgedBy: a user reached through a report the caller may read. */
   async user(ctx: RequestContext, userId: string | null): Promise<User | null> {
-    if (!userId) return null;
-    return this.userLoader(ctx).load(userId);
-  }
-
-  private userLoader(ctx: RequestContext) {
-    return ctx.loader(
-      'reportUser',
-      () =>
-        new DataLoader<string, User | null>(async (ids) => {
-          const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [ids as string[]]);
-          const byId = new Map(rows.map((r) => [r.id, User.fromRow(r)]));
-          return ids.map((id) => byId.get(id) ?? null);
-        }),
-    );
+    return userId ? this.users.load(ctx, userId) : null;
   }
 
   /** SituationReport.acknowledgements, oldest first. */
@@ -162,8 +151,8 @@ export class SituationReportsService {
    * For statements that already selected a report's author and acknowledgements (the
    * operational picture): the field resolvers of the same request find them cached.
    */
-  prime(ctx: RequestContext, reportId: string, author: User | null, acknowledgements: ReportAcknowledgement[]): void {
-    if (author) this.userLoader(ctx).prime(author.id, author);
+  prime(ctx: RequestContext, reportId: string, author: UserRow | null, acknowledgements: ReportAcknowledgement[]): void {
+    if (author) this.users.prime(ctx, author);
     this.acknowledgementsLoader(ctx).prime(reportId, acknowledgements);
   }
 

@@ -4,13 +4,15 @@ import { DataSource } from 'typeorm';
 import { PasswordService } from './password.service.js';
 import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
-import { TransactionService } from '../database/transaction.service.js';
+import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
 import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
+
+const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
 
 @Injectable()
 export class UsersService {
@@ -35,6 +37,52 @@ export class UsersService {
     if (!(await this.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
     const row = await this.loader(ctx).load(id);
     return row && User.fromRow(row);
+  }
+
+  /**
+   * A user by id, unchecked: for fields reached through a record the caller may read (a report's
+   * author, an acknowledgement's user). Batched with every other user read of the request.
+   */
+  async load(ctx: RequestContext, id: string): Promise<User | null> {
+    const row = await this.loader(ctx).load(id);
+    return row && User.fromRow(row);
+  }
+
+  /**
+   * For sign-in: the user with this email (any case), its password hash, and whether it may
+   * sign in at all (the user and its organisation active). Null for an unknown email.
+   */
+  async signInCandidate(email: string): Promise<{ user: User; passwordHash: string; mayActivate: boolean } | null> {
+    const [row]: (UserRow & { password_hash: string; org_active: boolean })[] = await this.db.query(
+      `SELECT ${USER_COLUMNS_OF_U}, u.password_hash, o.active AS org_active
+         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
+      [email.trim()],
+    );
+    return row ? { user: User.fromRow(row), passwordHash: row.password_hash, mayActivate: row.active && row.org_active } : null;
+  }
+
+  /** The user if it and its organisation are active (a refresh token's owner), read in the caller's transaction. */
+  async activeUser(tx: Tx, id: string): Promise<User | null> {
+    const [row] = await tx.query<UserRow>(
+      `SELECT ${USER_COLUMNS_OF_U} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active AND o.active`,
+      [id],
+    );
+    return row ? User.fromRow(row) : null;
+  }
+
+  async passwordHash(id: string): Promise<string | null> {
+    const [row] = await this.db.query(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+    return row?.password_hash ?? null;
+  }
+
+  /** Inside the caller's transaction, which audits the change. */
+  async setPasswordHash(tx: Tx, id: string, hash: string): Promise<void> {
+    await tx.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [id, hash]);
+  }
+
+  /** A user row another statement already read (the operational picture): later reads of the request find it. */
+  prime(ctx: RequestContext, row: UserRow): void {
+    this.loader(ctx).prime(row.id, row);
   }
 
   private loader(ctx: RequestContext) {
