@@ -1,5 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { AccessService } from '../common/access/access.service.js';
+import { Module } from '@nestjs/common';
+import { accessRules } from '../common/access/access-rules.provider.js';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { COMMUNICATION_LINK_ACCESS_RULES } from './communication-links.access.js';
@@ -12,6 +12,7 @@ import { IncidentCommunicationLinksResolver, OperationalPictureLinksResolver } f
   imports: [OrganisationsModule, IncidentsModule],
   controllers: [CommunicationPlanController],
   providers: [
+    accessRules(...COMMUNICATION_LINK_ACCESS_RULES),
     CommunicationLinksService,
     CommunicationLinksResolver,
     CommunicationLinkParticipantsResolver,
@@ -20,10 +21,4 @@ import { IncidentCommunicationLinksResolver, OperationalPictureLinksResolver } f
   ],
   exports: [CommunicationLinksService],
 })
-export class CommunicationLinksModule implements OnModuleInit {
-  constructor(private readonly access: AccessService) {}
-
-  onModuleInit(): void {
-    this.access.register(...COMMUNICATION_LINK_ACCESS_RULES);
-  }
-}
+export class CommunicationLinksModule {}

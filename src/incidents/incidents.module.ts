@@ -1,5 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { AccessService } from '../common/access/access.service.js';
+import { Module } from '@nestjs/common';
+import { accessRules } from '../common/access/access-rules.provider.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { INCIDENT_ACCESS_RULES } from './incidents.access.js';
@@ -15,6 +15,7 @@ import { SituationReportsService } from './situation-reports.service.js';
 @Module({
   imports: [OrganisationsModule, UsersModule],
   providers: [
+    accessRules(...INCIDENT_ACCESS_RULES, ...SITUATION_REPORT_ACCESS_RULES),
     IncidentsService,
     SituationReportsService,
     OperationalPictureService,
@@ -25,10 +26,4 @@ import { SituationReportsService } from './situation-reports.service.js';
   ],
   exports: [IncidentsService, SituationReportsService],
 })
-export class IncidentsModule implements OnModuleInit {
-  constructor(private readonly access: AccessService) {}
-
-  onModuleInit(): void {
-    this.access.register(...INCIDENT_ACCESS_RULES, ...SITUATION_REPORT_ACCESS_RULES);
-  }
-}
+export class IncidentsModule {}

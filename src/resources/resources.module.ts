@@ -1,5 +1,5 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { AccessService } from '../common/access/access.service.js';
+import { Module } from '@nestjs/common';
+import { accessRules } from '../common/access/access-rules.provider.js';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -19,6 +19,7 @@ import { RESOURCE_ACCESS_RULES } from './resources.access.js';
 @Module({
   imports: [IncidentsModule, OrganisationsModule, UsersModule],
   providers: [
+    accessRules(...RESOURCE_ACCESS_RULES),
     ResourceLoaders,
     ResourceCatalogueService,
     ResourceRequestsService,
@@ -35,10 +36,4 @@ import { RESOURCE_ACCESS_RULES } from './resources.access.js';
   ],
   exports: [ResourceCatalogueService, ResourceRequestsService],
 })
-export class ResourcesModule implements OnModuleInit {
-  constructor(private readonly access: AccessService) {}
-
-  onModuleInit(): void {
-    this.access.register(...RESOURCE_ACCESS_RULES);
-  }
-}
+export class ResourcesModule {}

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import { isAdmin, type Principal } from '../auth/principal.js';
 import type { Permission } from './permission.js';
 
 /** A DataSource or a transaction's EntityManager: what a rule sends its one statement through. */
@@ -36,4 +36,25 @@ export interface AccessRule<Facts = never> {
 /** Verdicts from rows of `(id, allowed)`; an id without a row is not visible. */
 export function verdicts(rows: { id: string; allowed: boolean }[]): Verdicts {
   return new Map(rows.map((r) => [r.id, r.allowed]));
+}
+
+/**
+ * The rule of records that belong to one organisation and are seen only by it and by ADMIN
+ * (users, API keys): `table`'s rows with an `organisation_id` column. What others may not see
+ * is NOT_FOUND.
+ */
+export function ownOrganisationRecordsRule(permission: Permission, entity: string, table: string): AccessRule {
+  return {
+    permission,
+    entity,
+    forbidden: `Only ADMIN and the ${entity}'s own organisation may use it`,
+    async decide(p, ids, db): Promise<Verdicts> {
+      const rows: { id: string }[] = await db.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[]) AND ($2::boolean OR organisation_id = $3::uuid)`, [
+        ids,
+        isAdmin(p),
+        p.organisationId,
+      ]);
+      return new Map(rows.map((r) => [r.id, true]));
+    },
+  };
 }
