@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ErrorCode } from './common/errors/error-codes.js';
+import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filter.js';
+import { HubNestLogger } from './common/logging/hub-logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
 
@@ -24,10 +25,14 @@ function bodyErrorHandler(err: unknown, _req: Request, res: Response, next: Next
 /** The hub's HTTP application for a configuration, not yet listening. */
 export async function createHubApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    // Nest's own lines wait for the pino logger (one format from the first line)...
     bufferLogs: true,
     bodyParser: false,
+    // ...and a failed start is the caller's to report and clean up after, not a process.exit.
+    abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(HubNestLogger));
+  app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
   if (config.http.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
