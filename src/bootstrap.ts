@@ -22,6 +22,20 @@ function bodyErrorHandler(err: unknown, _req: Request, res: Response, next: Next
   });
 }
 
+export const GRAPHIQL_OFF_MESSAGE = 'GraphiQL is off in production (NODE_ENV=production): send GraphQL requests as POST /graphql with Content-Type: application/json';
+
+/**
+ * In production a browser opening /graphql is told that GraphiQL is off, instead of Apollo's
+ * refusal of a GET without a query as a possible cross-site request forgery. A GET that carries
+ * a query goes on to Apollo.
+ */
+function graphiqlOff(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' || req.path !== '/graphql' || req.query.query !== undefined) return next();
+  res.status(400).json({
+    errors: [{ message: GRAPHIQL_OFF_MESSAGE, extensions: { code: ErrorCode.BAD_USER_INPUT, validationErrors: [{ field: 'query', message: GRAPHIQL_OFF_MESSAGE }] } }],
+  });
+}
+
 /** The hub's HTTP application for a configuration, not yet listening. */
 export async function createHubApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -34,6 +48,7 @@ export async function createHubApp(config: AppConfig): Promise<NestExpressApplic
   app.useLogger(app.get(HubNestLogger));
   app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
+  if (config.production) app.use(graphiqlOff);
   if (config.http.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.use(jsonDepthLimit());
