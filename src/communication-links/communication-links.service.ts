@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
+import { AccessService, incidentAccessSql } from '../common/access/access.service.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
@@ -324,6 +324,16 @@ export class CommunicationLinksService {
   private readonly linkEventParticipants = new PerEvent<LinkChangedEvent, string[]>((e) => this.access.participantOrganisationIds(e.link.incident_id));
 
   // ------------------------------------------------------------------ the printable plan
+
+  /**
+   * The id of the incident with this reference (DEMO-0001, 2026-0042: what people quote), if the
+   * caller may see it; otherwise NOT_FOUND naming the reference, alike for an incident that does
+   * not exist and for one the caller may not see.
+   */
+  async visibleIncidentIdByReference(ctx: RequestContext, reference: string): Promise<string> {
+    const [row] = await this.db.query(incidentAccessSql('(SELECT id FROM incidents WHERE reference IN ($1::text, upper($1::text)) LIMIT 1)', '$2'), [reference, ctx.who.organisationId]);
+    return this.access.incidentAccess(ctx.who, reference, row).id;
+  }
 
   /** The incident's communication plan (ICS-205/205A): open links with their participants, and every participant's duty officer. */
   async plan(ctx: RequestContext, incidentId: string): Promise<CommunicationPlan> {
