@@ -493,6 +493,8 @@ describe('the printable communication plan', () => {
       expect(res.text).toContain('+46 8 465 004 13');
       expect(res.text).toContain('Awaiting answers');
       expect(res.text).not.toContain('Closed and gone');
+      // Prepared: local time (HUB_TIME_ZONE, Europe/Stockholm by default) for the reader, UTC ISO only for machines.
+      expect(res.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d CES?T<\/time>/);
     }
   });
 

@@ -6,6 +6,7 @@ import { ApiScope, Role } from '../common/auth/roles.js';
 import { BadUserInputError } from '../common/errors/domain-errors.js';
 import { isUuid } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
+import { AppConfig } from '../config/app-config.js';
 import { CommunicationLinksService } from './communication-links.service.js';
 import { renderCommunicationPlanHtml } from './communication-plan.renderer.js';
 import { DomainErrorHttpFilter } from './domain-error-http.filter.js';
@@ -24,7 +25,10 @@ const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/;
 @Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
 @UseFilters(DomainErrorHttpFilter)
 export class CommunicationPlanController {
-  constructor(private readonly links: CommunicationLinksService) {}
+  constructor(
+    private readonly links: CommunicationLinksService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get(':id/communication-plan')
   async plan(
@@ -52,6 +56,6 @@ export class CommunicationPlanController {
     }
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan));
+    res.status(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan, { timeZone: this.config.timeZone }));
   }
 }
