@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { BadUserInputError } from './common/errors/domain-errors.js';
 import { errorBody } from './common/errors/error-body.js';
+import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filter.js';
+import { HubNestLogger } from './common/logging/hub-logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
 
@@ -20,14 +21,31 @@ function bodyErrorHandler(err: unknown, _req: Request, res: Response, next: Next
   res.status(tooLarge ? 413 : 400).json(errorBody(new BadUserInputError([{ field: 'body', message }], message)));
 }
 
+export const GRAPHIQL_OFF_MESSAGE = 'GraphiQL is off in production (NODE_ENV=production): send GraphQL requests as POST /graphql with Content-Type: application/json';
+
+/**
+ * In production a browser opening /graphql is told that GraphiQL is off, instead of Apollo's
+ * refusal of a GET without a query as a possible cross-site request forgery. A GET that carries
+ * a query goes on to Apollo.
+ */
+function graphiqlOff(req: Request, res: Response, next: NextFunction): void {
+  if (req.method !== 'GET' || req.path !== '/graphql' || req.query.query !== undefined) return next();
+  res.status(400).json(errorBody(new BadUserInputError([{ field: 'query', message: GRAPHIQL_OFF_MESSAGE }], GRAPHIQL_OFF_MESSAGE)));
+}
+
 /** The hub's HTTP application for a configuration, not yet listening. */
 export async function createHubApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    // Nest's own lines wait for the pino logger (one format from the first line)...
     bufferLogs: true,
     bodyParser: false,
+    // ...and a failed start is the caller's to report and clean up after, not a process.exit.
+    abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(HubNestLogger));
+  app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
+  if (config.production) app.use(graphiqlOff);
   if (config.http.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.use(jsonDepthLimit());

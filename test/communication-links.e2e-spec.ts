@@ -494,7 +494,32 @@ describe('the printable communication plan', () => {
       expect(res.text).toContain('+46 8 465 004 13');
       expect(res.text).toContain('Awaiting answers');
       expect(res.text).not.toContain('Closed and gone');
+      // Prepared: local time (HUB_TIME_ZONE, Europe/Stockholm by default) for the reader, UTC ISO only for machines.
+      expect(res.text).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{4}-\d\d-\d\d \d\d:\d\d CES?T<\/time>/);
     }
+  });
+
+  it("by the incident's reference (what people quote, e.g. DEMO-0001) as well as its UUID, with the same access rules", async () => {
+    for (const ref of [planIncident.reference, planIncident.reference.toLowerCase()]) {
+      const res = await plan(ref, liaisonC, '?format=json');
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text).incident).toMatchObject({ id: planIncident.id, reference: planIncident.reference });
+    }
+    const html = await plan(planIncident.reference, liaisonB);
+    expect(html.status).toBe(200);
+    expect(html.text).toContain('ICS 205');
+
+    // Not seen and not there answer alike, and name the reference, never the incident's id.
+    const outsider = await plan(planIncident.reference, liaisonD);
+    expect(outsider.status).toBe(404);
+    expect(JSON.parse(outsider.text).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(outsider.text).not.toContain(planIncident.id);
+    const unknown = await plan('NO-SUCH-0001', liaisonD);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toEqual(JSON.parse(outsider.text.replace(planIncident.reference, 'NO-SUCH-0001')));
+    expect((await plan(planIncident.reference)).status).toBe(401);
+    expect((await plan(planIncident.reference, keyANoLinks, '?format=json')).status).toBe(403);
+    expect((await plan(planIncident.reference, keyA, '?format=json')).status).toBe(200);
   });
 
   it('has the same access rules: 404 NOT_FOUND for an incident the caller may not see, 401 without credentials, scopes for keys', async () => {
@@ -519,7 +544,8 @@ describe('the printable communication plan', () => {
     expect(JSON.parse(noScope.text).errors[0].extensions.code).toBe('FORBIDDEN');
 
     expect((await plan(planIncident.id, liaisonB, '?format=pdf')).status).toBe(400);
-    expect((await plan('not-a-uuid', liaisonB)).status).toBe(400);
+    expect((await plan('not%20a%20uuid', liaisonB)).status).toBe(400);
+    expect((await plan('R'.repeat(21), liaisonB)).status).toBe(400);
     expect((await plan(planIncident.id, { ...liaisonB, accept: 'image/png' })).status).toBe(406);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DEMO_INCIDENT, DEMO_ORGANISATIONS } from '../src/demo/demo-region.data.js';
 import { loadDemoRegion } from '../src/demo/seed-demo-region.js';
@@ -44,4 +45,11 @@ it('loads an SSR-like region once; loading it again changes nothing', async () =
     await runner.rollbackTransaction();
     await runner.release();
   }
+});
+
+it("states in the README the organisations the data has: the region's and, with the hub's own, the hub's", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  expect(readme).toContain(`The demo region has ${DEMO_ORGANISATIONS.length} organisations`);
+  expect(DEMO_ORGANISATIONS.map((o) => o.code)).not.toContain('HUB');
+  expect(readme).toContain(`the hub lists ${DEMO_ORGANISATIONS.length + 1} organisations`);
 });

@@ -143,7 +143,12 @@ describe('production mode', () => {
     const typo = await hub.gql(`{ organisations { totalCont } }`);
     expect(typo.body.errors?.[0].message).not.toMatch(/Did you mean/);
     const page = await fetch(`${hub.url}/graphql`, { headers: { accept: 'text/html' } });
-    expect(await page.text()).not.toMatch(/graphiql/i);
+    const text = await page.text();
+    expect(text).not.toMatch(/<html|<script/i);
+    // A browser opening /graphql is told that GraphiQL is off, not about CSRF.
+    expect(page.status).toBe(400);
+    expect(JSON.parse(text).errors[0].message).toMatch(/^GraphiQL is off in production/);
+    expect(text).not.toMatch(/CSRF|Cross-Site/i);
   });
 
   it('suggests no enum values either, in a literal or a variable, over HTTP and WebSocket', async () => {

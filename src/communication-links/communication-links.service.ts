@@ -294,6 +294,17 @@ export class CommunicationLinksService {
 
   // ------------------------------------------------------------------ the printable plan
 
+  /**
+   * The id of the incident with this reference (DEMO-0001, 2026-0042: what people quote), if the
+   * caller may see it; otherwise NOT_FOUND naming the reference, alike for an incident that does
+   * not exist and for one the caller may not see.
+   */
+  async visibleIncidentIdByReference(ctx: RequestContext, reference: string): Promise<string> {
+    const id = await this.incidents.idByReference(reference);
+    if (!id || !(await this.access.checkAccess(ctx, Permission.IncidentRead, [id])).has(id)) throw new NotFoundError('Incident', reference);
+    return id;
+  }
+
   /** The incident's communication plan (ICS-205/205A): open links with their participants, and every participant's duty officer. */
   async plan(ctx: RequestContext, incidentId: string): Promise<CommunicationPlan> {
     await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);

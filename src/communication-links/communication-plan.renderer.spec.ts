@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CommunicationPlan } from './communication-links.service.js';
-import { escapeHtml, renderCommunicationPlanHtml } from './communication-plan.renderer.js';
+import { escapeHtml, localTime, renderCommunicationPlanHtml as render } from './communication-plan.renderer.js';
 
 const hostile = `<script>alert("x")</script>&'`;
+const renderCommunicationPlanHtml = (plan: CommunicationPlan) => render(plan, { timeZone: 'Europe/Stockholm' });
 
 function plan(overrides: Partial<CommunicationPlan['incident']> = {}): CommunicationPlan {
   return {
@@ -44,5 +45,16 @@ describe('communication plan HTML', () => {
   it('marks an exercise as such, and only an exercise', () => {
     expect(renderCommunicationPlanHtml(plan({ exercise: true }))).toContain('ÖVNING — EXERCISE');
     expect(renderCommunicationPlanHtml(plan())).not.toContain('ÖVNING — EXERCISE');
+  });
+
+  it('shows when it was prepared in local time, to the minute, not as UTC ISO', () => {
+    const html = renderCommunicationPlanHtml(plan());
+    expect(html).toContain('<time datetime="2026-01-01T08:00:00.000Z">2026-01-01 09:00 CET</time>');
+    expect(render(plan(), { timeZone: 'Europe/Helsinki' })).toContain('>2026-01-01 10:00 EET</time>');
+  });
+
+  it('writes local times in one plain form, summer time and midnight included', () => {
+    expect(localTime('2026-06-30T22:05:00Z', 'Europe/Stockholm')).toBe('2026-07-01 00:05 CEST');
+    expect(localTime('2026-11-29T22:23:19.707Z', 'Europe/Stockholm')).toBe('2026-11-29 23:23 CET');
   });
 });

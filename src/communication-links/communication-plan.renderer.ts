@@ -18,6 +18,26 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+/**
+ * A time as people on the page read it: local, to the minute, with its zone's abbreviation
+ * ("2026-11-29 23:23 CET"), built from parts so that it does not change with ICU's idea of a
+ * locale's pattern.
+ */
+export function localTime(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${part('timeZoneName')}`;
+}
+
 /** Escaped text, or an em dash for nothing. */
 function text(value: string | null | undefined): string {
   return value ? escapeHtml(value) : '—';
@@ -55,9 +75,10 @@ function linksTable(links: CommunicationPlanLink[], empty: string): string {
 /**
  * The plan as a printable page laid out like ICS-205 (the incident's communication links:
  * channel, address, function, schedule, participants with contacts) followed by ICS-205A (every
- * participating organisation's duty officer). Every value from the database is escaped.
+ * participating organisation's duty officer). Every value from the database is escaped; times
+ * are shown in `timeZone` (HUB_TIME_ZONE).
  */
-export function renderCommunicationPlanHtml(plan: CommunicationPlan): string {
+export function renderCommunicationPlanHtml(plan: CommunicationPlan, { timeZone }: { timeZone: string }): string {
   const i = plan.incident;
   const active = plan.links.filter((l) => l.status === 'ACTIVE');
   const proposed = plan.links.filter((l) => l.status === 'PROPOSED');
@@ -86,7 +107,7 @@ ${exercise}
   <tr><td>Status</td><td>${escapeHtml(i.status)}</td></tr>
   <tr><td>Location</td><td>${text(i.locationName)}</td></tr>
   <tr><td>Lead organisation</td><td>${escapeHtml(i.leadOrganisation)}</td></tr>
-  <tr><td>Prepared</td><td><time datetime="${escapeHtml(plan.generatedAt)}">${escapeHtml(plan.generatedAt)}</time></td></tr>
+  <tr><td>Prepared</td><td><time datetime="${escapeHtml(plan.generatedAt)}">${escapeHtml(localTime(plan.generatedAt, timeZone))}</time></td></tr>
 </table>
 ${exercise}
 <h2>1. Active communication links</h2>

@@ -20,7 +20,11 @@ export function metricsPlugin(metrics: MetricsService): ApolloServerPlugin<Graph
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const body = rc.response.body;
           const failed = body.kind === 'single' && (body.singleResult.errors?.length ?? 0) > 0;
-          metrics.recordGraphqlRequest(rc.operationName ?? rc.request.operationName, rc.operation?.operation ?? 'unknown', failed ? 'error' : 'ok', seconds);
+          const name = rc.operationName ?? rc.request.operationName;
+          metrics.recordGraphqlRequest(name, rc.operation?.operation ?? 'unknown', failed ? 'error' : 'ok', seconds);
+          // The request's log line names the operation as the metrics do (a name the client
+          // made up for a document that did not parse can be of any length).
+          if (name) rc.contextValue.ctx.operationName = name.slice(0, 100);
         },
       };
     },

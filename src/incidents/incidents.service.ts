@@ -253,6 +253,12 @@ export class IncidentsService {
     if (missing.length) throw BadUserInputError.field(field, `${field} names unknown or inactive organisations: ${missing.join(', ')}`);
   }
 
+  /** The id of the incident with this reference (any letter case), unchecked; null when there is none. */
+  async idByReference(reference: string): Promise<string | null> {
+    const [row] = await this.db.query(`SELECT id FROM incidents WHERE reference IN ($1::text, upper($1::text)) LIMIT 1`, [reference]);
+    return row?.id ?? null;
+  }
+
   /** The organisations taking part in an incident as committed now: the facts of a subscription event that does not carry them. */
   async participantOrganisationIds(incidentId: string): Promise<string[]> {
     const rows: { organisation_id: string }[] = await this.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);

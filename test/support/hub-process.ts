@@ -35,10 +35,10 @@ export interface HubProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node dist/main.js` (production mode) on the test database and waits until it is ready. */
-export async function startHubProcess(env: Record<string, string> = {}): Promise<HubProcess> {
+/** Starts `node dist/main.js` (production mode) on the test database, without waiting for it. */
+export async function spawnHubProcess(env: Record<string, string> = {}): Promise<HubProcess> {
   await buildOnce();
-  const port = await freePort();
+  const port = env.PORT ?? String(await freePort());
   let out = '';
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
@@ -48,7 +48,7 @@ export async function startHubProcess(env: Record<string, string> = {}): Promise
       JWT_SECRET: 'process-test-secret-of-at-least-32-chars',
       DATABASE_URL: process.env.TEST_DATABASE_URL!,
       MIGRATIONS_RUN: 'false',
-      PORT: String(port),
+      PORT: port,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ...env,
@@ -58,17 +58,22 @@ export async function startHubProcess(env: Record<string, string> = {}): Promise
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, child, output: () => out, exited };
+}
+
+/** Starts `node dist/main.js` (production mode) on the test database and waits until it is ready. */
+export async function startHubProcess(env: Record<string, string> = {}): Promise<HubProcess> {
+  const hub = await spawnHubProcess(env);
   const deadline = Date.now() + 30000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the hub exited at start:\n${out}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (hub.child.exitCode !== null) throw new Error(`the hub exited at start:\n${hub.output()}`);
+    const ok = await fetch(`${hub.url}/health/ready`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the hub did not become ready:\n${out}`);
+      hub.child.kill('SIGKILL');
+      throw new Error(`the hub did not become ready:\n${hub.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, child, output: () => out, exited };
+  return hub;
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import pino from 'pino';
-import { REDACTED_PATHS } from './logging.module.js';
+import { REDACTED_PATHS } from './hub-logger.js';
 
 describe('log redaction', () => {
   it('keeps passwords, tokens and keys out of log lines', () => {

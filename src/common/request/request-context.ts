@@ -7,6 +7,8 @@ import type { IdempotencyClaim } from '../idempotency/idempotency.service.js';
  */
 export class RequestContext {
   principal?: Principal;
+  /** The GraphQL operation's name, for the request's log line (set as its response is sent). */
+  operationName?: string;
   /** The request's Idempotency-Key, when it is a mutation that sent one (the idempotency plugin). */
   idempotency?: IdempotencyClaim;
   private currentLoaders = new Map<string, unknown>();

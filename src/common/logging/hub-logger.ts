@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import { Injectable } from '@nestjs/common';
+import { Logger, type PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
+import type { AppConfig } from '../../config/app-config.js';
+
+/** Secrets never reach a log line, wherever they would sit in it. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.secret',
+  '*.apiKey',
+  '*.authorization',
+];
+
+type PrettyFactory = (options: Record<string, unknown>) => pino.DestinationStream;
+
+/** pino-pretty is a development dependency: the production image has none, and logs JSON. */
+function prettyStream(): PrettyFactory | undefined {
+  try {
+    return createRequire(import.meta.url)('pino-pretty') as PrettyFactory;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Written synchronously, in the main thread: a line logged just before the process exits (a
+ * port in use, a failed start) is not lost, and lines from before and after the application
+ * exists come out in the order they were logged.
+ */
+function destination(settings: AppConfig['log']): pino.DestinationStream {
+  const pretty = settings.pretty ? prettyStream() : undefined;
+  if (!pretty) return pino.destination({ dest: 1, sync: true });
+  return pretty({
+    destination: 1,
+    sync: true,
+    colorize: settings.colour,
+    singleLine: true,
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  });
+}
+
+const roots = new WeakMap<AppConfig['log'], pino.Logger>();
+
+/**
+ * The one pino logger of the process for these settings: main.ts logs through it from its
+ * first line, and the LoggingModule hands it to nestjs-pino, so that everything leaves in one
+ * format through one stream. Keyed by the settings object, which every copy of a configuration
+ * (AppConfig.withDatabaseUrl) shares.
+ */
+export function hubRootLogger(settings: AppConfig['log']): pino.Logger {
+  let root = roots.get(settings);
+  if (!root) {
+    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination(settings));
+    roots.set(settings, root);
+  }
+  return root;
+}
+
+/**
+ * What Nest says about itself while it starts (every module, every route, "successfully
+ * started" before the port is even bound): kept for LOG_LEVEL=debug.
+ */
+const START_UP_CHATTER = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'GraphQLModule']);
+
+/**
+ * Nest's logger service through nestjs-pino (lines inside a request carry its request id),
+ * with Nest's start-up chatter at debug level.
+ */
+@Injectable()
+export class HubNestLogger extends Logger {
+  /**
+   * The same, before there is an application: onto the root logger directly, so that even a
+   * start that fails before the application exists logs in the one format.
+   */
+  static beforeApplication(root: pino.Logger): HubNestLogger {
+    return new HubNestLogger(root as unknown as PinoLogger, {});
+  }
+
+  override log(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (typeof context === 'string' && START_UP_CHATTER.has(context)) super.debug(message, ...optionalParams);
+    else super.log(message, ...optionalParams);
+  }
+}
