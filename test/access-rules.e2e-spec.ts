@@ -4,7 +4,7 @@ import { Permission } from '../src/common/access/permission.js';
 import type { Principal } from '../src/common/auth/principal.js';
 import { ApiScope, Role } from '../src/common/auth/roles.js';
 import { RequestContext } from '../src/common/request/request-context.js';
-import { createOrganisation } from './support/factories.js';
+import { createOrganisation, createUser } from './support/factories.js';
 import { insertIncident } from './support/incident-fixtures.js';
 import { insertLink } from './support/link-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -69,6 +69,7 @@ describe('the access layer', () => {
     );
     await hub.db.query(`INSERT INTO situation_report_recipients (report_id, incident_id, organisation_id) VALUES ($1, $2, $3)`, [restricted.id, incident.id, recipient.id]);
     const link = await insertLink(hub.db, incident.id, author.id, [recipient.id]);
+    const user = await createUser(hub.db, author.id, 'LIAISON_OFFICER');
 
     const principals: Principal[] = [];
     for (const org of [author.id, recipient.id, bystander.id, outsider.id]) {
@@ -87,6 +88,7 @@ describe('the access layer', () => {
         [Permission.IncidentRead, incident.id, incidentFacts],
         [Permission.LinkRead, link, incidentFacts],
         ...reports.map((r) => [Permission.ReportRead, r.id, r.facts] as [Permission, string, unknown]),
+        [Permission.UserContactRead, user.id, { organisationId: author.id }],
       ];
       for (const [permission, id, facts] of checks) {
         const bySql = (await access.checkAccess(ctxFor(p), permission, [id])).has(id);

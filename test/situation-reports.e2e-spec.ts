@@ -224,6 +224,43 @@ describe('reading reports: RESTRICTED reaches only its author, its recipients an
     const both = await createApiKey(hub.db, a.organisationId, ['INCIDENTS_READ', 'REPORTS_READ']);
     expect((await hub.gql(INCIDENT_REPORTS, { id: incident.id }, both.headers)).body.data?.incident.situationReports.totalCount).toBe(1);
   });
+
+  it("shows an author's name and organisation to every reader, the e-mail address only to the same organisation, COORDINATOR and ADMIN", async () => {
+    const { a, b, incident } = await world();
+    const report = await submitReport(hub, a.headers, incident.id);
+    await hub.gql(`mutation ($id: ID!) { acknowledgeSituationReport(id: $id) { id } }`, { id: report.id }, b.headers);
+    const AUTHOR = `query ($id: ID!) { situationReport(id: $id) { author { displayName organisation { id } } acknowledgements { acknowledgedBy { displayName } } } }`;
+    const EMAILS = `query ($id: ID!) { situationReport(id: $id) { author { email } acknowledgements { acknowledgedBy { email } } } }`;
+    const colleague = await userSession(hub, 'VIEWER', a.organisationId);
+    const coordinator = await userSession(hub, 'COORDINATOR');
+    const admin = await userSession(hub, 'ADMIN');
+    const ownKey = await createApiKey(hub.db, a.organisationId, ['REPORTS_READ']);
+    const otherKey = await createApiKey(hub.db, b.organisationId, ['REPORTS_READ']);
+
+    const names = await hub.gql(AUTHOR, { id: report.id }, b.headers);
+    expect(names.body.errors).toBeUndefined();
+    expect(names.body.data!.situationReport).toEqual({
+      author: { displayName: 'Test LIAISON_OFFICER', organisation: { id: a.organisationId } },
+      acknowledgements: [{ acknowledgedBy: { displayName: 'Test LIAISON_OFFICER' } }],
+    });
+
+    const emailOf = async (headers: Record<string, string>) => {
+      const res = await hub.gql(EMAILS, { id: report.id }, headers);
+      return { author: res.body.data?.situationReport.author?.email ?? res.body.errors?.find((e) => e.path?.includes('author'))?.extensions.code };
+    };
+    expect(await emailOf(colleague.headers)).toEqual({ author: a.email });
+    expect(await emailOf(ownKey.headers)).toEqual({ author: a.email });
+    expect(await emailOf(coordinator.headers)).toEqual({ author: a.email });
+    expect(await emailOf(admin.headers)).toEqual({ author: a.email });
+    expect(await emailOf(b.headers)).toEqual({ author: 'FORBIDDEN' });
+    expect(await emailOf(otherKey.headers)).toEqual({ author: 'FORBIDDEN' });
+    // The acknowledger's address is for its own organisation (b), not for the author's (a).
+    const ACK_EMAIL = `query ($id: ID!) { situationReport(id: $id) { acknowledgements { acknowledgedBy { email } } } }`;
+    const forA = await hub.gql(ACK_EMAIL, { id: report.id }, a.headers);
+    expect(forA.body.errors?.map((e) => [e.path?.join('.'), e.extensions.code])).toEqual([['situationReport.acknowledgements.0.acknowledgedBy.email', 'FORBIDDEN']]);
+    const forB = await hub.gql(ACK_EMAIL, { id: report.id }, b.headers);
+    expect(forB.body.data!.situationReport.acknowledgements).toEqual([{ acknowledgedBy: { email: b.email } }]);
+  });
 });
 
 describe('acknowledgeSituationReport', () => {

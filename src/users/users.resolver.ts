@@ -35,6 +35,12 @@ export class UsersResolver {
     return this.users.update(ctx, id, input);
   }
 
+  @ResolveField(() => String)
+  @Allow(Role.VIEWER)
+  email(@Ctx() ctx: RequestContext, @Parent() user: User) {
+    return this.users.email(ctx, user);
+  }
+
   @ResolveField(() => Organisation)
   @Allow(Role.VIEWER)
   organisation(@Ctx() ctx: RequestContext, @Parent() user: User) {

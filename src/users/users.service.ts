@@ -80,6 +80,12 @@ export class UsersService {
     await tx.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [id, hash]);
   }
 
+  /** User.email: FORBIDDEN unless the caller may read the user's contact details (users.access.ts). */
+  email(ctx: RequestContext, user: User): string {
+    this.access.requireByFacts(ctx.who, Permission.UserContactRead, { organisationId: user.organisationId });
+    return user.email;
+  }
+
   /** A user row another statement already read (the operational picture): later reads of the request find it. */
   prime(ctx: RequestContext, row: UserRow): void {
     this.loader(ctx).prime(row.id, row);

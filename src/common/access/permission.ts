@@ -55,6 +55,12 @@ export enum Permission {
 
   /** ADMIN; the users of the same organisation. */
   UserRead = 'user.read',
+  /**
+   * A user's e-mail address, wherever the user is reached (a report's author, an acknowledger):
+   * ADMIN, COORDINATOR and the same organisation. Everyone who reaches a user sees its name and
+   * organisation; the address is what an account lockout or phishing would be aimed at.
+   */
+  UserContactRead = 'user.readContact',
   /** ADMIN; the key's own organisation (read, revoke). */
   ApiKeyManage = 'apiKey.manage',
 }

@@ -17,7 +17,7 @@ export class User {
   @Field(() => ID)
   id: string;
 
-  @Field()
+  /** Resolved by UsersResolver.email: not everyone who reaches a user may read it. */
   email: string;
 
   @Field()
