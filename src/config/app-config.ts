@@ -42,8 +42,11 @@ export class AppConfig {
    * active links (`partRows`); 0 turns them off (src/common/cache/picture-stamps.ts).
    */
   readonly pictureCache: { rows: number; partRows: number };
-  /** Open graphql-ws connections are checked again this often (WebsocketSessionsService). */
-  readonly websocket: { recheckSeconds: number };
+  /**
+   * Open graphql-ws connections are checked again this often (WebsocketSessionsService); a
+   * message larger than `maxPayloadBytes` closes its socket unread (src/graphql/websocket-frame-limit.ts).
+   */
+  readonly websocket: { recheckSeconds: number; maxPayloadBytes: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
   constructor(e: Environment, devJwtSecret: string) {
@@ -57,7 +60,7 @@ export class AppConfig {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     };
     const embedded = !e.DATABASE_URL;
-    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS };
+    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS, maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES ?? e.GRAPHQL_BODY_LIMIT_BYTES };
     this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
     this.database = {
       url: e.DATABASE_URL ?? '',

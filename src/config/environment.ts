@@ -130,6 +130,13 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
   PICTURE_CACHE_ROWS = 8000;
 
+  /**
+   * The largest WebSocket message the hub reads; a larger one closes the socket (1009) before it
+   * is read. Unset: GRAPHQL_BODY_LIMIT_BYTES, the limit of an HTTP request.
+   */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
+  WS_MAX_PAYLOAD_BYTES?: number;
+
   /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WS_RECHECK_SECONDS = 30;
@@ -141,7 +148,7 @@ export class ConfigError extends Error {}
 export function validateEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL'])
+      .concat(['DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );
