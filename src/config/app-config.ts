@@ -13,6 +13,11 @@ export class AppConfig {
   readonly database: {
     /** Empty until the embedded server has started, when no DATABASE_URL was given. */
     url: string;
+    /**
+     * Where migrations run: the owner of the tables. When its role differs from `url`'s, the
+     * migration runner grants `url`'s role what the hub needs (src/database/runtime-privileges.ts).
+     */
+    migrationsUrl: string;
     embedded: boolean;
     poolSize: number;
     connectTimeoutMs: number;
@@ -64,6 +69,7 @@ export class AppConfig {
     this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
     this.database = {
       url: e.DATABASE_URL ?? '',
+      migrationsUrl: e.MIGRATIONS_DATABASE_URL ?? e.DATABASE_URL ?? '',
       embedded,
       poolSize: e.DATABASE_POOL_SIZE,
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
@@ -97,9 +103,10 @@ export class AppConfig {
     };
   }
 
-  withDatabaseUrl(url: string): AppConfig {
+  /** This configuration on another database: the hub runs as `url`'s role, migrations as `migrationsUrl`'s. */
+  withDatabaseUrl(url: string, migrationsUrl = url): AppConfig {
     const copy = Object.create(AppConfig.prototype) as AppConfig;
-    Object.assign(copy, this, { database: { ...this.database, url } });
+    Object.assign(copy, this, { database: { ...this.database, url, migrationsUrl } });
     return copy;
   }
 }

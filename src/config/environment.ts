@@ -41,6 +41,14 @@ export class Environment {
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The role that owns the tables and runs the migrations. When it differs from DATABASE_URL,
+   * DATABASE_URL's role runs the hub with only the privileges it needs (granted by the migration
+   * runner). Unset: DATABASE_URL's role does both.
+   */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  MIGRATIONS_DATABASE_URL?: string;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
@@ -144,22 +152,36 @@ export class Environment {
 
 export class ConfigError extends Error {}
 
+/** The role a postgres:// URL connects as, when it names one. */
+export function databaseRole(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Validates the environment; the error names every variable that is wrong and why. */
 export function validateEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES'])
+      .concat(['DATABASE_URL', 'MIGRATIONS_DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );
   const parsed = plainToInstance(Environment, known, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => {
-      const value = /SECRET|PASSWORD|URL/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
-      return `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}${value}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = errors.map((e) => {
+    const value = /SECRET|PASSWORD|URL/.test(e.property) ? '' : ` (got ${JSON.stringify(e.value)})`;
+    return `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}${value}`;
+  });
+  if (errors.length === 0 && parsed.MIGRATIONS_DATABASE_URL) {
+    if (!parsed.DATABASE_URL) {
+      lines.push('  MIGRATIONS_DATABASE_URL: needs DATABASE_URL, the role the hub runs as (the embedded server sets up both roles itself)');
+    } else if (parsed.MIGRATIONS_DATABASE_URL !== parsed.DATABASE_URL && !databaseRole(parsed.DATABASE_URL)) {
+      lines.push('  DATABASE_URL: must name its role (postgres://role:password@host/db) when MIGRATIONS_DATABASE_URL differs from it');
+    }
   }
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return parsed;
 }
