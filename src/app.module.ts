@@ -15,6 +15,7 @@ import { CommonModule } from './common/common.module.js';
 import { CommunicationLinksModule } from './communication-links/communication-links.module.js';
 import { HubValidationPipe } from './common/errors/validation.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
+import { WebsocketFrameLimit } from './graphql/websocket-frame-limit.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         // (per client address); the throttler authenticates, and the guard reuses the outcome.
         { provide: APP_GUARD, useClass: PrincipalThrottlerGuard },
         { provide: APP_GUARD, useClass: HubAuthGuard },
+        WebsocketFrameLimit,
       ],
     };
   }

@@ -8,7 +8,7 @@ import { HubNestLogger, hubRootLogger } from './common/logging/hub-logger.js';
 import { ConfigError } from './config/environment.js';
 import { fallbackLogSettings, loadConfig, type AppConfig } from './config/app-config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
-import { runMigrations } from './database/migrations-runner.js';
+import { runMigrations, withMigrationsConnection } from './database/migrations-runner.js';
 import { DEMO_LOGINS, seedDemoRegion } from './demo/seed-demo-region.js';
 
 /** The hub's own lines, from the first one on, in the format of every other line. */
@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   if (config.database.embedded) {
     log.info(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${config.database.embeddedDir})`);
     embedded = await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, persistent: true });
-    config = config.withDatabaseUrl(embedded.url);
+    // Two roles, as in production: the superuser migrates; the hub runs as a role that cannot
+    // alter tables, switch triggers off or change the audit trail.
+    config = config.withDatabaseUrl(embedded.runtimeUrl, embedded.url);
   }
 
   let app: Awaited<ReturnType<typeof createHubApp>>;
@@ -73,6 +75,9 @@ async function main(): Promise<void> {
     if (config.database.migrationsRun) {
       const applied = await runMigrations(config);
       if (applied.length) log.info(`Applied migrations: ${applied.join(', ')}`);
+    } else if (embedded) {
+      // Nobody else grants the embedded runtime role its privileges.
+      await withMigrationsConnection(config, async () => undefined);
     }
     if (config.seedDemo) {
       const loaded = await seedDemoRegion(config);

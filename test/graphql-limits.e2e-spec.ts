@@ -98,13 +98,31 @@ describe('GraphQL limits, at the limit and one past it', () => {
   });
 
   it('cost: a query costing exactly GRAPHQL_MAX_COST is accepted, one costing one more refused', async () => {
-    // Armor's cost: a scalar costs 1, an object 2 plus 1.5 × each child, all times `first`.
-    // organisations(first: 100) { nodes { 86 × id } } = 100 × (2 + 1.5 × (2 + 1.5 × 86)) = 19850,
-    // and each top-level __typename adds 1.
+    // The cost (src/graphql/cost-limit.ts): an object costs 2 and a scalar 1, times the number of
+    // times it can occur. organisations(first: 100) { nodes { 197 × id } } = 2 + 100 × (2 + 197)
+    // = 19902, and each top-level __typename adds 1.
     expect(limits.maxCost).toBe(20000);
-    const costly = (extra: number) => `{ organisations(first: 100) { nodes { ${Array(86).fill('id').join(' ')} } } ${Array(extra).fill('__typename').join(' ')} }`;
-    await expectAccepted(costly(150));
-    await expectRefused(costly(151), 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 20000 exceeded, found 20001/);
+    const costly = (extra: number) => `{ organisations(first: 100) { nodes { ${Array(197).fill('id').join(' ')} } } ${Array(extra).fill('__typename').join(' ')} }`;
+    await expectAccepted(costly(98));
+    await expectRefused(costly(99), 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 20000 exceeded, found 20001/);
+  });
+
+  it('cost: list sizes multiply, whether a page is asked for in the text, in a variable, or not at all', async () => {
+    // Issue 15: about 200 bytes that answered 689 KB in 2.8 s. Each holdings list is assumed to
+    // hold 5, the page 100: 2 + 100 × (2 + 5 × (4 + 5 × (4 + 5 × (4 + 5 × (2 + 1))))) = 249702.
+    const nested = `{ organisations(first: 100) { nodes { holdings { organisation { holdings { organisation { holdings { organisation { holdings { id } } } } } } } } } }`;
+    await expectRefused(nested, 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 20000 exceeded, found 249702/);
+    // A page in a variable counts as the largest page (its default when it has one), not as 1.
+    const inVariable = `query ($n: Int) { organisations(first: $n) { nodes { holdings { organisation { holdings { organisation { holdings { id } } } } } } } }`;
+    await expectRefused(inVariable, 'GRAPHQL_VALIDATION_FAILED', /Cost limit of 20000 exceeded/, { n: 100 });
+    const withDefault = `query ($n: Int = 2) { organisations(first: $n) { nodes { holdings { organisation { holdings { organisation { holdings { id } } } } } } } }`;
+    await expectAccepted(withDefault);
+    // Without `first`, a connection has its default page: 20 here, 2 + 20 × (2 + 5 × (4 + 5 × 3)) = 1942.
+    await expectAccepted(`{ organisations { nodes { holdings { organisation { holdings { id } } } } } }`);
+    // What the clients ask for stays well inside: the bench's incident list at its largest page and the operational picture.
+    await expectAccepted(`query ($first: Int!) { incidents(first: $first) { totalCount nodes {
+      id reference title status participants { lead organisation { id name } }
+      situationReports(first: 3) { totalCount nodes { id version operationalStatus submittedAt } } } } }`, { first: 100 });
   });
 
   it('cost: a small GRAPHQL_MAX_COST is enforced just as exactly', async () => {

@@ -16,13 +16,11 @@ export interface AccessTokenPayload {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Clock difference between replicas tolerated in a token's lifetime. */
-const SKEW_SECONDS = 60;
 
 /**
  * The claims of a verified access token, if they are those the hub issues: a user and a session
- * (both ids), and an expiry no further than the access-token lifetime from its issue. The
- * signature alone does not say so: jsonwebtoken accepts a token without `exp` for ever, and one
+ * (both ids), and an expiry no further than the access-token lifetime from its issue (the hub
+ * sets exactly that, both in whole seconds). The signature alone does not say so: jsonwebtoken accepts a token without `exp` for ever, and one
  * without `sid` would escape logout, which ends sessions.
  */
 export function accessTokenClaims(payload: unknown, maxTtlSeconds: number): AccessTokenPayload {
@@ -31,7 +29,7 @@ export function accessTokenClaims(payload: unknown, maxTtlSeconds: number): Acce
     typeof p.sub === 'string' && UUID.test(p.sub) &&
     typeof p.sid === 'string' && UUID.test(p.sid) &&
     typeof p.iat === 'number' && typeof p.exp === 'number' &&
-    p.exp > p.iat && p.exp - p.iat <= maxTtlSeconds + SKEW_SECONDS;
+    p.exp > p.iat && p.exp - p.iat <= maxTtlSeconds;
   if (!ok) throw new UnauthenticatedError('The access token is invalid or has expired');
   return p as unknown as AccessTokenPayload;
 }

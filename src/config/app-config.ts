@@ -13,6 +13,11 @@ export class AppConfig {
   readonly database: {
     /** Empty until the embedded server has started, when no DATABASE_URL was given. */
     url: string;
+    /**
+     * Where migrations run: the owner of the tables. When its role differs from `url`'s, the
+     * migration runner grants `url`'s role what the hub needs (src/database/runtime-privileges.ts).
+     */
+    migrationsUrl: string;
     embedded: boolean;
     poolSize: number;
     connectTimeoutMs: number;
@@ -48,8 +53,11 @@ export class AppConfig {
    * active links (`partRows`); 0 turns them off (src/common/cache/picture-stamps.ts).
    */
   readonly pictureCache: { rows: number; partRows: number };
-  /** Open graphql-ws connections are checked again this often (WebsocketSessionsService). */
-  readonly websocket: { recheckSeconds: number };
+  /**
+   * Open graphql-ws connections are checked again this often (WebsocketSessionsService); a
+   * message larger than `maxPayloadBytes` closes its socket unread (src/graphql/websocket-frame-limit.ts).
+   */
+  readonly websocket: { recheckSeconds: number; maxPayloadBytes: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
   /** `terminal`: whether standard output is a terminal (TTY). */
@@ -64,10 +72,11 @@ export class AppConfig {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     };
     const embedded = !e.DATABASE_URL;
-    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS };
+    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS, maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES ?? e.GRAPHQL_BODY_LIMIT_BYTES };
     this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
     this.database = {
       url: e.DATABASE_URL ?? '',
+      migrationsUrl: e.MIGRATIONS_DATABASE_URL ?? e.DATABASE_URL ?? '',
       embedded,
       poolSize: e.DATABASE_POOL_SIZE,
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
@@ -106,9 +115,10 @@ export class AppConfig {
     };
   }
 
-  withDatabaseUrl(url: string): AppConfig {
+  /** This configuration on another database: the hub runs as `url`'s role, migrations as `migrationsUrl`'s. */
+  withDatabaseUrl(url: string, migrationsUrl = url): AppConfig {
     const copy = Object.create(AppConfig.prototype) as AppConfig;
-    Object.assign(copy, this, { database: { ...this.database, url } });
+    Object.assign(copy, this, { database: { ...this.database, url, migrationsUrl } });
     return copy;
   }
 }

@@ -63,4 +63,19 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://h/db' }).seedDemo).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgres://h/db', SEED_DEMO: 'true' }).seedDemo).toBe(true);
   });
+
+  it('runs migrations as MIGRATIONS_DATABASE_URL when given (DATABASE_URL otherwise), which needs DATABASE_URL naming its role', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@h/db' }).database.migrationsUrl).toBe('postgres://app@h/db');
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@h/db', MIGRATIONS_DATABASE_URL: 'postgres://owner@h/db' }).database).toMatchObject({
+      url: 'postgres://app@h/db',
+      migrationsUrl: 'postgres://owner@h/db',
+    });
+    expect(() => validateEnvironment({ MIGRATIONS_DATABASE_URL: 'postgres://owner@h/db' })).toThrow(/MIGRATIONS_DATABASE_URL: needs DATABASE_URL/);
+    expect(() => validateEnvironment({ DATABASE_URL: 'postgres://h/db', MIGRATIONS_DATABASE_URL: 'postgres://owner@h/db' })).toThrow(/DATABASE_URL: must name its role/);
+  });
+
+  it('limits WebSocket messages to the HTTP body limit unless WS_MAX_PAYLOAD_BYTES says otherwise', () => {
+    expect(loadConfig({ GRAPHQL_BODY_LIMIT_BYTES: '50000' }).websocket.maxPayloadBytes).toBe(50000);
+    expect(loadConfig({ GRAPHQL_BODY_LIMIT_BYTES: '50000', WS_MAX_PAYLOAD_BYTES: '4096' }).websocket.maxPayloadBytes).toBe(4096);
+  });
 });

@@ -42,6 +42,14 @@ export class Environment {
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * The role that owns the tables and runs the migrations. When it differs from DATABASE_URL,
+   * DATABASE_URL's role runs the hub with only the privileges it needs (granted by the migration
+   * runner). Unset: DATABASE_URL's role does both.
+   */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  MIGRATIONS_DATABASE_URL?: string;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
 
@@ -136,6 +144,13 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
   PICTURE_CACHE_ROWS = 8000;
 
+  /**
+   * The largest WebSocket message the hub reads; a larger one closes the socket (1009) before it
+   * is read. Unset: GRAPHQL_BODY_LIMIT_BYTES, the limit of an HTTP request.
+   */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
+  WS_MAX_PAYLOAD_BYTES?: number;
+
   /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WS_RECHECK_SECONDS = 30;
@@ -149,27 +164,41 @@ export class ConfigError extends Error {}
  */
 const KIND_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isString', 'matches', 'isTimeZone'];
 
+/** The role a postgres:// URL connects as, when it names one. */
+export function databaseRole(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).username) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Validates the environment; the error names every variable that is wrong and why. */
 export function validateEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL'])
+      .concat(['DATABASE_URL', 'MIGRATIONS_DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );
   const parsed = plainToInstance(Environment, known, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => {
-      const constraints = e.constraints ?? {};
-      const kind = Object.keys(constraints).filter((c) => KIND_CONSTRAINTS.includes(c));
-      const messages = kind.length ? kind.map((c) => constraints[c]) : Object.values(constraints);
-      // What was given, as given: the converted value of `PORT=abc` would read "got null".
-      const given = known[e.property];
-      const value = /SECRET|PASSWORD|URL/.test(e.property) || given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
-      return `  ${e.property}: ${messages.join('; ')}${value}`;
-    });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const lines = errors.map((e) => {
+    const constraints = e.constraints ?? {};
+    const kind = Object.keys(constraints).filter((c) => KIND_CONSTRAINTS.includes(c));
+    const messages = kind.length ? kind.map((c) => constraints[c]) : Object.values(constraints);
+    // What was given, as given: the converted value of `PORT=abc` would read "got null".
+    const given = known[e.property];
+    const value = /SECRET|PASSWORD|URL/.test(e.property) || given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
+    return `  ${e.property}: ${messages.join('; ')}${value}`;
+  });
+  if (errors.length === 0 && parsed.MIGRATIONS_DATABASE_URL) {
+    if (!parsed.DATABASE_URL) {
+      lines.push('  MIGRATIONS_DATABASE_URL: needs DATABASE_URL, the role the hub runs as (the embedded server sets up both roles itself)');
+    } else if (parsed.MIGRATIONS_DATABASE_URL !== parsed.DATABASE_URL && !databaseRole(parsed.DATABASE_URL)) {
+      lines.push('  DATABASE_URL: must name its role (postgres://role:password@host/db) when MIGRATIONS_DATABASE_URL differs from it');
+    }
   }
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   return parsed;
 }

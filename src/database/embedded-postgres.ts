@@ -2,12 +2,23 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface EmbeddedDatabase {
+  /** The superuser: it owns the tables and runs the migrations. */
   url: string;
+  /** The role the hub runs as, with only the privileges it needs (EMBEDDED_RUNTIME_ROLE). */
+  runtimeUrl: string;
   port: number;
   stop(): Promise<void>;
 }
+
+/**
+ * The role the hub runs as on the embedded server. The server listens on 127.0.0.1 only and is
+ * for development, so its passwords are fixed, like the superuser's.
+ */
+export const EMBEDDED_RUNTIME_ROLE = 'hub_app';
+const RUNTIME_PASSWORD = 'hub-embedded-app';
 
 const TAKEN_OVER_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -37,7 +48,7 @@ export async function startEmbeddedPostgres(opts: {
   const password = 'hub-embedded';
   const quiet = () => undefined;
   await mkdir(opts.dir, { recursive: true });
-  const pg = new EmbeddedPostgres({
+  const server = new EmbeddedPostgres({
     databaseDir: opts.dir,
     port: opts.port,
     user: 'postgres',
@@ -51,10 +62,10 @@ export async function startEmbeddedPostgres(opts: {
     onError: opts.onLog ?? quiet,
   });
   if (!existsSync(join(opts.dir, 'PG_VERSION'))) {
-    await pg.initialise();
+    await server.initialise();
   }
   try {
-    await pg.start();
+    await server.start();
   } catch (e) {
     throw new Error(
       `the embedded PostgreSQL did not start on port ${opts.port}: is the port taken, or is another server using ${opts.dir}?` +
@@ -62,15 +73,39 @@ export async function startEmbeddedPostgres(opts: {
       { cause: e },
     );
   }
-  const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  const url = `postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`;
+  try {
+    await ensureRuntimeRole(url);
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${opts.port}/postgres`,
+    url,
+    runtimeUrl: `postgres://${EMBEDDED_RUNTIME_ROLE}:${RUNTIME_PASSWORD}@127.0.0.1:${opts.port}/postgres`,
     port: opts.port,
     async stop() {
       // Ctrl-C in a terminal reaches the server too (same process group); it then shuts down
       // on its own and there is nothing left to stop.
       if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-      await Promise.race([pg.stop(), new Promise((r) => setTimeout(r, 15000).unref())]);
+      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 15000).unref())]);
     },
   };
+}
+
+/**
+ * The hub's runtime role on the embedded server, made on first start (and its password set again
+ * on every start, so that it always matches). Its privileges are granted by the migration runner.
+ */
+async function ensureRuntimeRole(superuserUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: superuserUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [EMBEDDED_RUNTIME_ROLE]);
+    const verb = rowCount ? 'ALTER' : 'CREATE';
+    await client.query(`${verb} ROLE ${EMBEDDED_RUNTIME_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${RUNTIME_PASSWORD}'`);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
-import { dataSourceOptions } from './data-source-options.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { withMigrationsConnection } from './migrations-runner.js';
 
 /**
  * `npm run migration:run | migration:revert` against DATABASE_URL's database (the embedded one
- * under .data/ when it is not set), and `npm run migration:create -- <Name>`, which writes an
+ * under .data/ when it is not set), as MIGRATIONS_DATABASE_URL's role when given, which then
+ * grants DATABASE_URL's role its privileges again (src/database/runtime-privileges.ts); and `npm run migration:create -- <Name>`, which writes an
  * empty, timestamped migration to fill in by hand (the hub has no entities to generate from:
  * its tables are reached with SQL, docs/CONVENTIONS.md).
  */
@@ -33,18 +33,17 @@ let config = loadConfig();
 const embedded = config.database.embedded
   ? await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, persistent: true })
   : undefined;
-if (embedded) config = config.withDatabaseUrl(embedded.url);
-const ds = new DataSource(dataSourceOptions(config, { poolSize: 1 }));
-await ds.initialize();
+if (embedded) config = config.withDatabaseUrl(embedded.runtimeUrl, embedded.url);
 try {
-  if (command === 'run') {
-    const applied = await ds.runMigrations({ transaction: 'each' });
-    console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
-  } else {
-    await ds.undoLastMigration({ transaction: 'each' });
-    console.log('Reverted the last migration.');
-  }
+  await withMigrationsConnection(config, async (ds) => {
+    if (command === 'run') {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
+    } else {
+      await ds.undoLastMigration({ transaction: 'each' });
+      console.log('Reverted the last migration.');
+    }
+  });
 } finally {
-  await ds.destroy();
   await embedded?.stop();
 }

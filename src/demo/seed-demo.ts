@@ -9,7 +9,7 @@ let config = loadConfig();
 const embedded = config.database.embedded
   ? await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, persistent: true })
   : undefined;
-if (embedded) config = config.withDatabaseUrl(embedded.url);
+if (embedded) config = config.withDatabaseUrl(embedded.runtimeUrl, embedded.url);
 try {
   await runMigrations(config);
   const loaded = await seedDemoRegion(config);

@@ -17,6 +17,8 @@ import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } 
 import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
 import { enforceApiKeyScopes } from './api-key-scopes.js';
 import { WsDocuments } from './ws-documents.js';
+import { ASSUMED_LIST_SIZE, costLimitRule } from './cost-limit.js';
+import { MAX_PAGE_SIZE } from '../common/pagination/connection.js';
 
 /**
  * The one GraphQL server configuration: code-first schema, the contract's error codes, the
@@ -41,13 +43,15 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     // fails as GRAPHQL_PARSE_FAILED with status 400.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost },
+    // The hub's own cost rule (costLimitRule) multiplies list sizes; armor's does not.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: config.production },
   });
   const protection = armor.protect();
+  const validationRules = [...protection.validationRules, costLimitRule({ maxCost: limits.maxCost, listSize: ASSUMED_LIST_SIZE, maxPageSize: MAX_PAGE_SIZE })];
   const formatError = createErrorFormatter({ maskUnexpected: config.production, hideSuggestions: config.production });
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: protection.validationRules, hideSuggestions: config.production });
+  const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: validationRules, hideSuggestions: config.production });
   const graphqlWs = {
     path: '/graphql',
     onConnect: websocketOnConnect(principals, sessions) as never,
@@ -80,7 +84,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     // The scope check wraps the preset answers, so that a preset value is refused like a resolved one.
     transformSchema: (schema) => enforceApiKeyScopes(answerPresetFields(schema), authn),
-    validationRules: protection.validationRules,
+    validationRules,
     // @nestjs/apollo's types resolve @apollo/server's CommonJS declarations, armor's and ours the
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     // Apollo's cache-control plugin is on by default and wraps every field resolver to compute
