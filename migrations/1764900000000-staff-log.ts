@@ -12,8 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - An entry's record (what was written, by whom, when, for whom) never changes: the database
  *   refuses DELETE and any UPDATE but of its follow-up state (status, owner, due time, changed at),
  *   which only a follow-up sets. Follow-ups and recipients are immutable altogether.
- * - Entries, recipients and follow-ups reference the participant row: only a participant writes,
- *   and only participants receive.
+ * - Entries and recipients reference the participant row: only a participant writes, and only
+ *   participants receive.
  */
 export class StaffLog1764900000000 implements MigrationInterface {
   name = 'StaffLog1764900000000';
@@ -108,8 +108,9 @@ export class StaffLog1764900000000 implements MigrationInterface {
       CREATE TABLE log_entry_updates (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         entry_id uuid NOT NULL REFERENCES log_entries(id),
-        incident_id uuid NOT NULL,
-        organisation_id uuid NOT NULL,
+        incident_id uuid NOT NULL REFERENCES incidents(id),
+        -- Not only participants: a COORDINATOR follows up entries of incidents it takes no part in.
+        organisation_id uuid NOT NULL REFERENCES organisations(id),
         author_user_id uuid REFERENCES users(id),
         author_api_key_id uuid REFERENCES api_keys(id),
         note varchar(5000) NOT NULL CHECK (length(btrim(note)) > 0),
@@ -117,9 +118,7 @@ export class StaffLog1764900000000 implements MigrationInterface {
         responsible_organisation_id uuid,
         responsible_person varchar(200),
         due_at timestamptz,
-        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-        CONSTRAINT log_entry_updates_participant_fkey FOREIGN KEY (incident_id, organisation_id)
-          REFERENCES incident_participants (incident_id, organisation_id)
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
     await q.query(`CREATE INDEX log_entry_updates_entry_idx ON log_entry_updates (entry_id, created_at, id)`);
 
