@@ -229,7 +229,7 @@ describe('meetings', () => {
     expect(res.body.data!.first).toEqual({ status: 'CLOSED', summary: 'Lugnt', entries: [{ id: atMeeting.id }] });
 
     const minutes = await fetch(`${hub.url}/meetings/${first}/minutes?format=json`, { headers: writer.headers });
-    expect((await minutes.json()).otherEntries.map((e: any) => e.title)).toEqual(['Fråga på mötet']);
+    expect(((await minutes.json()) as any).otherEntries.map((e: any) => e.title)).toEqual(['Fråga på mötet']);
     // A staff meeting is its organisation's alone, whatever the role.
     for (const who of [recipient, coordinator, admin]) expect(code(await hub.gql(`query ($id: ID!) { meeting(id: $id) { id } }`, { id: second }, who.headers))).toBe('NOT_FOUND');
   });
