@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { TestApp } from './test-app.js';
 
 export const WRITE_LOG_ENTRY = `mutation ($input: WriteLogEntryInput!) {
@@ -33,4 +34,43 @@ export async function runMeeting(hub: TestApp, headers: Record<string, string>, 
       ? await hub.gql(`mutation ($id: ID!) { startMeeting(id: $id) { id } }`, { id }, headers)
       : await hub.gql(`mutation ($input: CloseMeetingInput!) { closeMeeting(input: $input) { id } }`, { input: { meetingId: id, ...fields } }, headers);
   if (res.body.errors) throw new Error(`${action}Meeting failed: ${JSON.stringify(res.body.errors)}`);
+}
+
+/** A log entry written straight to the database (numbered through the incident's counter row), for tests of other things. */
+export async function insertLogEntry(
+  db: DataSource,
+  incidentId: string,
+  organisationId: string,
+  fields: Partial<{ kind: string; title: string; visibility: string; status: string; recipientIds: string[]; responsibleId: string }> = {},
+): Promise<string> {
+  const status = fields.status ?? 'OPEN';
+  const [row] = await db.query(
+    `WITH n AS (INSERT INTO log_counters (incident_id, last_number) VALUES ($1, 1)
+                ON CONFLICT (incident_id) DO UPDATE SET last_number = log_counters.last_number + 1 RETURNING last_number)
+     INSERT INTO log_entries (incident_id, number, kind, title, organisation_id, visibility, occurred_at, initial_status, status, responsible_organisation_id)
+     SELECT $1, n.last_number, $3, $4, $2, $5, now(), $6, $6, $7 FROM n RETURNING id`,
+    [incidentId, organisationId, fields.kind ?? 'NEED', fields.title ?? 'Fixture entry', fields.visibility ?? 'ALL_PARTICIPANTS', status, fields.responsibleId ?? null],
+  );
+  if (fields.recipientIds?.length) {
+    await db.query(`INSERT INTO log_entry_recipients (entry_id, incident_id, organisation_id) SELECT $1, $2, unnest($3::uuid[])`, [row.id, incidentId, fields.recipientIds]);
+  }
+  return row.id;
+}
+
+/** A meeting written straight to the database; listed participants only for a conference that names them. */
+export async function insertMeeting(
+  db: DataSource,
+  incidentId: string,
+  organisationId: string,
+  fields: Partial<{ kind: string; status: 'PLANNED' | 'IN_PROGRESS' | 'CLOSED'; listedIds: string[] }> = {},
+): Promise<string> {
+  const status = fields.status ?? 'PLANNED';
+  const [row] = await db.query(
+    `INSERT INTO meetings (incident_id, kind, title, organisation_id, starts_at, status, started_at, closed_at)
+     VALUES ($1, $2, 'Fixture meeting', $3, now() + interval '1 hour', $4::text,
+             CASE WHEN $4::text <> 'PLANNED' THEN now() END, CASE WHEN $4::text = 'CLOSED' THEN now() END) RETURNING id`,
+    [incidentId, fields.kind ?? 'COORDINATION_CONFERENCE', organisationId, status],
+  );
+  if (fields.listedIds?.length) await db.query(`INSERT INTO meeting_participants (meeting_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [row.id, fields.listedIds]);
+  return row.id;
 }
