@@ -28,6 +28,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { WebsocketSessionsService } from './auth/websocket-sessions.service.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
+import { StaffLogModule } from './staff-log/staff-log.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -65,6 +66,7 @@ export class AppModule {
         IncidentsModule,
         CommunicationLinksModule,
         ResourcesModule,
+        StaffLogModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },

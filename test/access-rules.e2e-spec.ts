@@ -7,6 +7,7 @@ import { RequestContext } from '../src/common/request/request-context.js';
 import { createOrganisation, createUser } from './support/factories.js';
 import { insertIncident } from './support/incident-fixtures.js';
 import { insertLink } from './support/link-fixtures.js';
+import { insertLogEntry, insertMeeting } from './support/log-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let hub: TestApp;
@@ -71,6 +72,28 @@ describe('the access layer', () => {
     const link = await insertLink(hub.db, incident.id, author.id, [recipient.id]);
     const user = await createUser(hub.db, author.id, 'LIAISON_OFFICER');
 
+    // Log entries of each visibility (a RESTRICTED one with a responsible organisation besides its recipient), and meetings of each kind.
+    const entries = [
+      { visibility: 'ALL_PARTICIPANTS', recipients: [] as string[], responsible: null as string | null },
+      { visibility: 'INTERNAL', recipients: [], responsible: author.id },
+      { visibility: 'RESTRICTED', recipients: [recipient.id], responsible: bystander.id },
+      { visibility: 'RESTRICTED', recipients: [recipient.id], responsible: null },
+    ];
+    const logEntries = [];
+    for (const e of entries) {
+      const id = await insertLogEntry(hub.db, incident.id, author.id, { visibility: e.visibility, recipientIds: e.recipients, responsibleId: e.responsible ?? undefined });
+      logEntries.push({ id, facts: { participantOrganisationIds: participants, organisationId: author.id, visibility: e.visibility, recipientOrganisationIds: e.recipients, responsibleOrganisationId: e.responsible } });
+    }
+    const meetings = [];
+    for (const m of [
+      { kind: 'STAFF_MEETING', listed: [] as string[] },
+      { kind: 'COORDINATION_CONFERENCE', listed: [] },
+      { kind: 'COORDINATION_CONFERENCE', listed: [author.id, recipient.id] },
+    ]) {
+      const id = await insertMeeting(hub.db, incident.id, author.id, { kind: m.kind, listedIds: m.listed });
+      meetings.push({ id, facts: { participantOrganisationIds: participants, organisationId: author.id, kind: m.kind, listedOrganisationIds: m.listed } });
+    }
+
     const principals: Principal[] = [];
     for (const org of [author.id, recipient.id, bystander.id, outsider.id]) {
       for (const role of Object.values(Role)) principals.push(principal('user', role, org));
@@ -89,6 +112,8 @@ describe('the access layer', () => {
         [Permission.LinkRead, link, incidentFacts],
         ...reports.map((r) => [Permission.ReportRead, r.id, r.facts] as [Permission, string, unknown]),
         [Permission.UserContactRead, user.id, { organisationId: author.id }],
+        ...logEntries.map((r) => [Permission.LogEntryRead, r.id, r.facts] as [Permission, string, unknown]),
+        ...meetings.map((r) => [Permission.MeetingRead, r.id, r.facts] as [Permission, string, unknown]),
       ];
       for (const [permission, id, facts] of checks) {
         const bySql = (await access.checkAccess(ctxFor(p), permission, [id])).has(id);

@@ -12,8 +12,10 @@ const JWT_SECRET = 'matrix-test-secret-that-is-at-least-32-chars';
 async function loadRows(): Promise<MatrixRow[]> {
   const dir = new URL('./matrix/rows/', import.meta.url);
   const files = (await readdir(dir)).filter((f) => f.endsWith('.rows.ts')).sort();
-  const modules = await Promise.all(files.map((f) => import(new URL(f, dir).href) as Promise<{ rows: MatrixRow[] }>));
-  return modules.flatMap((m) => m.rows);
+  // One after the other: Jest's ESM loader can fail to link modules imported concurrently that share a built-in ("request for 'node:crypto' is not in cache").
+  const rows: MatrixRow[] = [];
+  for (const f of files) rows.push(...((await import(new URL(f, dir).href)) as { rows: MatrixRow[] }).rows);
+  return rows;
 }
 
 let hub: TestApp;
@@ -34,7 +36,7 @@ beforeAll(async () => {
   const coordinator = await userSession(hub, 'COORDINATOR', regional.id);
   const admin = await userSession(hub, 'ADMIN', hubOrg.id);
   const unscoped = await createApiKey(hub.db, own.id, []);
-  const revoked = await createApiKey(hub.db, own.id, ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE'], { revoked: true });
+  const revoked = await createApiKey(hub.db, own.id, ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE'], { revoked: true });
   const expired = await new JwtService().signAsync(
     { sub: viewer.id, org: own.id, role: 'VIEWER', sid: '00000000-0000-4000-8000-000000000000', exp: Math.floor(Date.now() / 1000) - 60 },
     { secret: JWT_SECRET, algorithm: 'HS256', issuer: 'samverkan-hub' },

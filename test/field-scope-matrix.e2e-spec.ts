@@ -6,6 +6,7 @@ import { apiKeyRuleOf, SCOPE_FREE_TYPES, type ApiKeyRule } from '../src/graphql/
 import { createApiKey, createOrganisation, userSession, type TestApiKey } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { insertLink } from './support/link-fixtures.js';
+import { runMeeting, scheduleMeeting, writeEntry } from './support/log-fixtures.js';
 import { createRequest, insertHolding, insertResourceType, offer, ok } from './support/resource-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { WsClient } from './support/ws-client.js';
@@ -29,6 +30,8 @@ interface World {
   report: string;
   request: string;
   link: string;
+  logEntry: string;
+  meeting: string;
   /** A liaison officer of the own organisation, who wrote the reports and the request. */
   user: Record<string, string>;
   keys: Record<string, TestApiKey>;
@@ -54,6 +57,9 @@ const ROOTS: Record<string, (w: World) => string> = {
   situationReport: (w) => `(id: "${w.report}")`,
   resourceRequest: (w) => `(id: "${w.request}")`,
   communicationLink: (w) => `(id: "${w.link}")`,
+  logEntry: (w) => `(id: "${w.logEntry}")`,
+  meeting: (w) => `(id: "${w.meeting}")`,
+  myLogTasks: () => '',
   organisation: (w) => `(id: "${w.own}")`,
   resourceHoldings: (w) => `(organisationId: "${w.own}")`,
   resourceMatches: (w) => `(requestId: "${w.request}")`,
@@ -176,9 +182,29 @@ beforeAll(async () => {
   const request = await createRequest(hub, reporter.headers, { incidentId: incident.id, resourceTypeId: type, quantity: 5, justification: 'Pumpar till bron' });
   await offer(hub, partnerLiaison.headers, request, partnerHolding, 2);
   const link = await insertLink(hub.db, incident.id, own.id, [partner.id], { status: 'ACTIVE' });
+  // A log whose entries and meetings fill every field: a question answered by a decision taken
+  // at a closed conference, carried out by an overdue action with a follow-up, a RESTRICTED need
+  // met by the request; the next conference's agenda has all of it.
+  const conference = { incidentId: incident.id, kind: 'COORDINATION_CONFERENCE' };
+  const question = await writeEntry(hub, reporter.headers, { incidentId: incident.id, kind: 'QUESTION', title: 'Vem tar vattnet?', responsibleOrganisationId: own.id });
+  const first = await scheduleMeeting(hub, reporter.headers, conference);
+  await runMeeting(hub, reporter.headers, first, 'start');
+  const decision = await writeEntry(hub, reporter.headers, { incidentId: incident.id, kind: 'DECISION', title: 'Kommunen tar vattnet', parentId: question.id });
+  await runMeeting(hub, reporter.headers, first, 'close', { summary: 'Beslut fattat' });
+  const action = await writeEntry(hub, reporter.headers, {
+    incidentId: incident.id,
+    kind: 'ACTION',
+    title: 'Kör ut vatten',
+    parentId: decision.id,
+    responsibleOrganisationId: own.id,
+    dueAt: new Date(Date.now() - 60_000).toISOString(),
+  });
+  await ok(hub.gql(`mutation ($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }`, { input: { entryId: action.id, note: 'På väg', status: 'IN_PROGRESS' } }, reporter.headers));
+  await writeEntry(hub, reporter.headers, { incidentId: incident.id, kind: 'NEED', title: 'Pumpar', visibility: 'RESTRICTED', recipientOrganisationIds: [partner.id], resourceRequestId: request });
+  const meeting = await scheduleMeeting(hub, reporter.headers, conference);
   const keys: Record<string, TestApiKey> = {};
   for (const column of COLUMNS) keys[column] = await createApiKey(hub.db, own.id, scopesOf(column));
-  w = { own: own.id, incident: incident.id, report: report.id, request, link, user: reporter.headers, keys };
+  w = { own: own.id, incident: incident.id, report: report.id, request, link, logEntry: action.id, meeting, user: reporter.headers, keys };
 });
 afterAll(() => hub.close());
 

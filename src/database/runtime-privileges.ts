@@ -35,6 +35,13 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, string>> = {
   communication_links: 'SELECT, INSERT, UPDATE',
   communication_link_participants: 'SELECT, INSERT, UPDATE',
   picture_stamps: 'SELECT, INSERT, UPDATE',
+  log_counters: 'SELECT, INSERT, UPDATE',
+  // An entry's text never changes (a trigger refuses it); its follow-up state does.
+  log_entries: 'SELECT, INSERT, UPDATE',
+  log_entry_recipients: 'SELECT, INSERT',
+  log_entry_updates: 'SELECT, INSERT',
+  meetings: 'SELECT, INSERT, UPDATE',
+  meeting_participants: 'SELECT, INSERT',
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -24,6 +24,6 @@ import { SituationReportsService } from './situation-reports.service.js';
     ReportAcknowledgementResolver,
     OperationalPictureResolver,
   ],
-  exports: [IncidentsService, SituationReportsService],
+  exports: [IncidentsService, SituationReportsService, OperationalPictureService],
 })
 export class IncidentsModule {}

@@ -23,7 +23,7 @@ export class CreateApiKeyInput {
 
   @Field(() => [ApiScope])
   @ArrayMinSize(1)
-  @ArrayMaxSize(7)
+  @ArrayMaxSize(Object.values(ApiScope).length)
   @IsEnum(ApiScope, { each: true })
   scopes: ApiScope[];
 

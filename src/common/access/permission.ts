@@ -53,6 +53,19 @@ export enum Permission {
   /** ADMIN: any organisation; others: their own. */
   OrganisationApiKeysManage = 'organisation.manageApiKeys',
 
+  /**
+   * Sees the entry's incident, and: ALL_PARTICIPANTS; RESTRICTED: own organisation wrote it, is a
+   * recipient or is responsible; INTERNAL: own organisation wrote it (nobody else, ADMIN and
+   * COORDINATOR included).
+   */
+  LogEntryRead = 'logEntry.read',
+  /** The writing or the responsible organisation; COORDINATOR for entries that are not INTERNAL. */
+  LogEntryFollowUp = 'logEntry.followUp',
+  /** STAFF_MEETING: the holding organisation; COORDINATION_CONFERENCE: its participants, COORDINATOR and ADMIN. */
+  MeetingRead = 'meeting.read',
+  /** STAFF_MEETING: the holding organisation; COORDINATION_CONFERENCE: it, the incident's lead organisation, COORDINATOR. */
+  MeetingManage = 'meeting.manage',
+
   /** ADMIN; the users of the same organisation. */
   UserRead = 'user.read',
   /**

@@ -32,6 +32,8 @@ export enum ApiScope {
   RESOURCES_WRITE = 'RESOURCES_WRITE',
   LINKS_READ = 'LINKS_READ',
   LINKS_WRITE = 'LINKS_WRITE',
+  LOG_READ = 'LOG_READ',
+  LOG_WRITE = 'LOG_WRITE',
 }
 
 registerEnumType(ApiScope, {
