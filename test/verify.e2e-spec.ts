@@ -2,12 +2,15 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { verifyInvariants } from '../src/verify/invariants.js';
 import { createOrganisation, userSession } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
+import { insertLogEntry } from './support/log-fixtures.js';
 import { insertHolding, insertResourceType } from './support/resource-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let hub: TestApp;
 let holdingId: string;
 let reportId: string;
+let entryIds: string[];
+let logIncidentId: string;
 beforeAll(async () => {
   hub = await startTestApp();
   // Rows of this file's own, so that the checks below never depend on what other suites wrote.
@@ -17,6 +20,8 @@ beforeAll(async () => {
   await submitReport(hub, liaison.headers, incident.id);
   reportId = (await submitReport(hub, liaison.headers, incident.id)).id;
   holdingId = await insertHolding(hub.db, org.id, await insertResourceType(hub.db), 10);
+  logIncidentId = incident.id;
+  entryIds = [await insertLogEntry(hub.db, incident.id, org.id), await insertLogEntry(hub.db, incident.id, org.id)];
 });
 afterAll(() => hub.close());
 
@@ -52,4 +57,21 @@ it('names a report version gap (invariant 4) and a broken audit chain (invariant
   ]);
   expect(found).toEqual(expect.arrayContaining([expect.objectContaining({ invariant: 4, entity: `report ${reportId}` })]));
   expect(found).toEqual(expect.arrayContaining([expect.objectContaining({ invariant: 5, entity: `audit event ${e.seq}` })]));
+});
+
+it('names a log entry number gap, a counter that does not follow, and a status that is not its latest follow-up\'s (invariant 7)', async () => {
+  const [first, second] = entryIds;
+  const found = await inRolledBackTransaction([
+    `ALTER TABLE log_entries DISABLE TRIGGER USER`,
+    `UPDATE log_entries SET number = number + 10 WHERE id = '${second}'`,
+    `INSERT INTO log_entry_updates (entry_id, incident_id, organisation_id, note, status)
+       SELECT id, incident_id, organisation_id, 'Klart', 'DONE' FROM log_entries WHERE id = '${first}'`,
+  ]);
+  expect(found).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ invariant: 7, entity: `log entry ${second}` }),
+      expect.objectContaining({ invariant: 7, entity: `incident ${logIncidentId}` }),
+      expect.objectContaining({ invariant: 7, entity: `log entry ${first}`, message: 'status OPEN, latest follow-up says DONE' }),
+    ]),
+  );
 });

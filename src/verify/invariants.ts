@@ -1,7 +1,7 @@
 import { verifyAuditChain, type Queryable } from '../audit/audit-chain.verifier.js';
 
 export interface Violation {
-  invariant: 1 | 2 | 3 | 4 | 5;
+  invariant: 1 | 2 | 3 | 4 | 5 | 7;
   entity: string;
   message: string;
 }
@@ -9,13 +9,15 @@ export interface Violation {
 const LIMIT = 1000;
 
 /**
- * Checks DESIGN.md's invariants 1–5 over a whole database, from the loans, requests, reports
+ * Checks DESIGN.md's invariants 1–5 and 7 over a whole database, from the loans, requests, reports
  * and audit events themselves (not from the counters that are meant to follow them):
  * 1 holdings: committed = Σ ACCEPTED/DISPATCHED loans, 0 ≤ committed ≤ total;
  * 2 requests: filled = Σ ACCEPTED/DISPATCHED/RETURNED loans ≤ requested, status follows;
  * 3 loans: a status of the contract with the timestamps its transitions leave, lent by the holding's organisation;
  * 4 reports: versions 1…n per (incident, organisation), no gap, no duplicate, each superseding the one before;
- * 5 audit: one gapless hash chain that recomputes.
+ * 5 audit: one gapless hash chain that recomputes;
+ * 7 staff log: entry numbers 1…n per incident, no gap, no duplicate, the counter at n; each entry's
+ *   status that of its latest follow-up that set one (its status when written, without one).
  */
 export async function verifyInvariants(db: Queryable): Promise<Violation[]> {
   const v: Violation[] = [];
@@ -83,6 +85,32 @@ export async function verifyInvariants(db: Queryable): Promise<Violation[]> {
          FROM numbered
         WHERE version <> expected OR supersedes_id IS DISTINCT FROM previous
         LIMIT ${LIMIT}`,
+    ),
+  );
+
+  add(
+    7,
+    await db.query(
+      `WITH numbered AS (
+         SELECT e.id, e.incident_id, e.number, row_number() OVER (PARTITION BY e.incident_id ORDER BY e.number, e.id) AS expected
+           FROM log_entries e)
+       SELECT 'log entry ' || id AS entity, format('incident %s: number %s where %s was due', incident_id, number, expected) AS message
+         FROM numbered WHERE number <> expected
+       UNION ALL
+       SELECT 'incident ' || c.incident_id, format('log counter at %s, entries numbered up to %s', c.last_number, coalesce(m.last, 0))
+         FROM log_counters c LEFT JOIN (SELECT incident_id, max(number) AS last FROM log_entries GROUP BY incident_id) m ON m.incident_id = c.incident_id
+        WHERE c.last_number <> coalesce(m.last, 0)
+       UNION ALL
+       SELECT 'incident ' || m.incident_id, format('log entries numbered up to %s without a counter', m.last)
+         FROM (SELECT incident_id, max(number) AS last FROM log_entries GROUP BY incident_id) m
+        WHERE NOT EXISTS (SELECT 1 FROM log_counters c WHERE c.incident_id = m.incident_id)
+       UNION ALL
+       SELECT 'log entry ' || e.id, format('status %s, latest follow-up says %s', e.status, coalesce(u.status, e.initial_status))
+         FROM log_entries e
+         LEFT JOIN LATERAL (SELECT status FROM log_entry_updates u WHERE u.entry_id = e.id AND u.status IS NOT NULL
+                             ORDER BY u.created_at DESC, u.id DESC LIMIT 1) u ON true
+        WHERE e.status <> coalesce(u.status, e.initial_status)
+       LIMIT ${LIMIT}`,
     ),
   );
 

@@ -6,7 +6,7 @@ import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { verifyInvariants } from './invariants.js';
 
 /**
- * `npm run verify`: checks invariants 1–5 over DATABASE_URL's database (or the embedded one),
+ * `npm run verify`: checks invariants 1–5 and 7 over DATABASE_URL's database (or the embedded one),
  * prints each violation and exits 1 if there is any, 0 otherwise.
  */
 let config = loadConfig();
