@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { DEMO_PASSWORD, DEMO_USERS, loadDemoUsers } from './demo-users.js';
 import { loadDemoSituationReports } from './demo-situation-reports.js';
+import { loadDemoStaffLog } from './demo-staff-log.js';
 import { loadDemoResources } from './demo-resources.js';
 import { DEMO_HOLDINGS_BY_KIND, DEMO_INCIDENT, DEMO_ORGANISATIONS, DEMO_RESOURCE_TYPES } from './demo-region.data.js';
 
@@ -87,6 +88,7 @@ export async function loadDemoRegion(m: EntityManager): Promise<boolean> {
   await loadDemoSituationReports(m);
   await loadDemoResources(m);
   await loadDemoCommunicationLinks(m, DEMO_INCIDENT.reference, DEMO_INCIDENT.participants);
+  await loadDemoStaffLog(m);
   return !present;
 }
 
