@@ -67,14 +67,6 @@ export const RESOURCE_ACCESS_RULES: AccessRule<any>[] = [
   loanRule(Permission.LoanRequesterSide, 'Only the requesting organisation or a coordinator may do this', REQUESTER_SIDE),
   loanRule(Permission.LoanLenderSide, 'Only the lending organisation may do this', () => 'l.lending_organisation_id = $2::uuid'),
   {
-    permission: Permission.HoldingRead,
-    entity: 'ResourceHolding',
-    forbidden: '',
-    async decide(_p, ids, db): Promise<Verdicts> {
-      return verdicts(await db.query(`SELECT h.id, true AS allowed FROM resource_holdings h WHERE h.id = ANY($1::uuid[])`, [ids]));
-    },
-  },
-  {
     permission: Permission.HoldingLend,
     entity: 'ResourceHolding',
     forbidden: "Only the holding's organisation may offer from it",

@@ -32,8 +32,6 @@ export enum Permission {
   LoanRequesterSide = 'loan.requesterSide',
   /** The lending organisation (withdraw, dispatch, return). */
   LoanLenderSide = 'loan.lenderSide',
-  /** Any principal reads the holdings. */
-  HoldingRead = 'holding.read',
   /** The holding's organisation (offer from it). */
   HoldingLend = 'holding.lend',
 
