@@ -2,7 +2,7 @@ import type { AccessRule, Queryable, Verdicts } from '../common/access/access-ru
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
 
 interface LinkRoleRow {
   id: string;
@@ -36,7 +36,7 @@ function linkRule(permission: Permission, forbidden: string, allowed: (p: Princi
 export const COMMUNICATION_LINK_ACCESS_RULES: AccessRule<any>[] = [
   {
     ...linkRule(Permission.LinkRead, 'The link is not visible', () => true),
-    fromFacts: (p: Principal, f: IncidentFacts) => seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId),
+    fromFacts: incidentVisibleByFacts,
   },
   linkRule(Permission.LinkRespond, 'Only an organisation invited to the link may respond; the initiator may close it', (_p, r) => r.invited && !r.initiator),
   linkRule(Permission.LinkClose, 'Only the initiating organisation or a coordinator may close a link', (p, r) => isAtLeast(p, Role.COORDINATOR) || r.initiator),

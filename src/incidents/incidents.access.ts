@@ -19,6 +19,11 @@ export interface IncidentFacts {
   participantOrganisationIds: readonly string[];
 }
 
+/** incidentVisibleSql's twin over an event's facts: the records in an incident are visible through it. */
+export function incidentVisibleByFacts(p: Principal, f: IncidentFacts): boolean {
+  return seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId);
+}
+
 interface IncidentRoleRow {
   id: string;
   lead: boolean;
@@ -50,7 +55,7 @@ function incidentRule(permission: Permission, forbidden: string, allowed: (p: Pr
 export const INCIDENT_ACCESS_RULES: AccessRule<any>[] = [
   {
     ...incidentRule(Permission.IncidentRead, '', () => true),
-    fromFacts: (p: Principal, facts: IncidentFacts) => seesAllIncidents(p) || facts.participantOrganisationIds.includes(p.organisationId),
+    fromFacts: incidentVisibleByFacts,
   },
   incidentRule(Permission.IncidentUpdate, 'Only a coordinator or the lead organisation may change the incident', (p, r) => isAtLeast(p, Role.COORDINATOR) || r.lead),
   incidentRule(Permission.IncidentAddParticipant, 'Only a coordinator or a participant may invite organisations', (p, r) => isAtLeast(p, Role.COORDINATOR) || r.participant),

@@ -1,7 +1,7 @@
 import type { AccessRule, Verdicts } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin, seesAllIncidents, type Principal } from '../common/auth/principal.js';
-import { incidentVisibleSql, type IncidentFacts } from './incidents.access.js';
+import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from './incidents.access.js';
 
 /**
  * The organisations a report is addressed to, who are asked to acknowledge it: its recipients
@@ -46,7 +46,7 @@ export const SITUATION_REPORT_ACCESS_RULES: AccessRule<any>[] = [
       return new Map(rows.map((r) => [r.id, true]));
     },
     fromFacts: (p: Principal, f: ReportFacts) =>
-      (seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId)) &&
+      incidentVisibleByFacts(p, f) &&
       (isAdmin(p) || f.visibility === 'ALL_PARTICIPANTS' || f.organisationId === p.organisationId || f.recipientOrganisationIds.includes(p.organisationId)),
   },
   {

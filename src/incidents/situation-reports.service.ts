@@ -318,8 +318,8 @@ export class SituationReportsService {
 
   /**
    * `situationReportSubmitted`: every new report that this subscriber could read with
-   * `situationReport(id)`: the same rules (AccessService: sees the incident, then
-   * canReadReport), decided from the event's shared facts without a statement per subscriber;
+   * `situationReport(id)`: the same rule (report.read), decided from the event's shared facts
+   * without a statement per subscriber;
    * one incident when incidentId is given, which must then be visible (NOT_FOUND otherwise, at
    * subscribe time).
    */

@@ -3,7 +3,7 @@ import { verdicts } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin, isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
 
 /*
  * Requests and loans live in an incident: whoever sees the incident sees them (DESIGN.md,
@@ -15,7 +15,6 @@ import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.a
 /** What an event of a request or a loan carries: the incident's participants at its commit. */
 export type ResourceEventFacts = IncidentFacts;
 
-const seesFromFacts = (p: Principal, f: ResourceEventFacts): boolean => seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId);
 
 /** What the caller may do with a row it sees: an SQL expression over the request `r` (and the loan `l`), $2 its organisation. */
 type Allowed = (p: Principal) => string;
@@ -61,9 +60,9 @@ const WHOEVER_SEES_IT: Allowed = () => 'true';
 const REQUESTER_SIDE: Allowed = (p) => (isAtLeast(p, Role.COORDINATOR) ? 'true' : 'r.requesting_organisation_id = $2::uuid');
 
 export const RESOURCE_ACCESS_RULES: AccessRule<any>[] = [
-  { ...requestRule(Permission.RequestRead, '', WHOEVER_SEES_IT), fromFacts: seesFromFacts },
+  { ...requestRule(Permission.RequestRead, '', WHOEVER_SEES_IT), fromFacts: incidentVisibleByFacts },
   requestRule(Permission.RequestManage, 'Only the requesting organisation or a coordinator may do this with the request', REQUESTER_SIDE),
-  { ...loanRule(Permission.LoanRead, '', WHOEVER_SEES_IT), fromFacts: seesFromFacts },
+  { ...loanRule(Permission.LoanRead, '', WHOEVER_SEES_IT), fromFacts: incidentVisibleByFacts },
   loanRule(Permission.LoanRequesterSide, 'Only the requesting organisation or a coordinator may do this', REQUESTER_SIDE),
   loanRule(Permission.LoanLenderSide, 'Only the lending organisation may do this', () => 'l.lending_organisation_id = $2::uuid'),
   {

@@ -2,7 +2,7 @@ import type { AccessRule, Verdicts } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
 
 /**
  * Whether a principal who sees the entry's incident may read the entry `e` (DESIGN.md, "read a
@@ -40,9 +40,6 @@ export interface MeetingFacts extends IncidentFacts {
   listedOrganisationIds: readonly string[];
 }
 
-function seesIncident(p: Principal, f: IncidentFacts): boolean {
-  return seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId);
-}
 
 export const STAFF_LOG_ACCESS_RULES: AccessRule<any>[] = [
   {
@@ -57,7 +54,7 @@ export const STAFF_LOG_ACCESS_RULES: AccessRule<any>[] = [
       return new Map(rows.map((r) => [r.id, true]));
     },
     fromFacts: (p: Principal, f: LogEntryFacts) =>
-      seesIncident(p, f) &&
+      incidentVisibleByFacts(p, f) &&
       (f.visibility === 'ALL_PARTICIPANTS' ||
         f.organisationId === p.organisationId ||
         f.responsibleOrganisationId === p.organisationId ||
@@ -89,7 +86,7 @@ export const STAFF_LOG_ACCESS_RULES: AccessRule<any>[] = [
       return new Map(rows.map((r) => [r.id, true]));
     },
     fromFacts: (p: Principal, f: MeetingFacts) =>
-      seesIncident(p, f) &&
+      incidentVisibleByFacts(p, f) &&
       (f.organisationId === p.organisationId ||
         (f.kind === 'COORDINATION_CONFERENCE' && (seesAllIncidents(p) || f.listedOrganisationIds.length === 0 || f.listedOrganisationIds.includes(p.organisationId)))),
   },
