@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { AppConfig } from '../config/app-config.js';
 
 export interface EmbeddedDatabase {
   /** The superuser: it owns the tables and runs the migrations. */
@@ -107,5 +108,21 @@ async function ensureRuntimeRole(superuserUrl: string): Promise<void> {
     await client.query(`${verb} ROLE ${EMBEDDED_RUNTIME_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${RUNTIME_PASSWORD}'`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * For the command-line tools (migrations, seeding, verify): runs `work` against DATABASE_URL's
+ * database, or against the embedded one under EMBEDDED_PG_DIR (started for it and stopped after,
+ * with the superuser migrating and the runtime role for the rest, as the hub does).
+ */
+export async function withConfiguredDatabase<T>(config: AppConfig, work: (config: AppConfig) => Promise<T>): Promise<T> {
+  const embedded = config.database.embedded
+    ? await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, persistent: true })
+    : undefined;
+  try {
+    return await work(embedded ? config.withDatabaseUrl(embedded.runtimeUrl, embedded.url) : config);
+  } finally {
+    await embedded?.stop();
   }
 }

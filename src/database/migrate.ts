@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/app-config.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { withConfiguredDatabase } from './embedded-postgres.js';
 import { withMigrationsConnection } from './migrations-runner.js';
 
 /**
@@ -29,13 +29,8 @@ if (command === 'create') {
   process.exit(0);
 }
 
-let config = loadConfig();
-const embedded = config.database.embedded
-  ? await startEmbeddedPostgres({ dir: config.database.embeddedDir, port: config.database.embeddedPort, persistent: true })
-  : undefined;
-if (embedded) config = config.withDatabaseUrl(embedded.runtimeUrl, embedded.url);
-try {
-  await withMigrationsConnection(config, async (ds) => {
+await withConfiguredDatabase(loadConfig(), (config) =>
+  withMigrationsConnection(config, async (ds) => {
     if (command === 'run') {
       const applied = await ds.runMigrations({ transaction: 'each' });
       console.log(applied.length ? `Applied: ${applied.map((m) => m.name).join(', ')}` : 'No pending migrations.');
@@ -43,7 +38,5 @@ try {
       await ds.undoLastMigration({ transaction: 'each' });
       console.log('Reverted the last migration.');
     }
-  });
-} finally {
-  await embedded?.stop();
-}
+  }),
+);
