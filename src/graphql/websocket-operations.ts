@@ -24,18 +24,18 @@ type WsContext = Context<Record<string, unknown> | undefined, WsExtra>;
  *    introspection off in production, follows in graphql-ws's `validate`).
  */
 export function websocketOnSubscribe(deps: { sessions: WebsocketSessionsService; limiter: RateLimiter; documents: WsDocuments; maxOperations: number }) {
+  // One refusal for every operation past the limit: a flood of thousands is answered without
+  // making (and formatting the stack trace of) an error for each.
+  const tooMany = refused(
+    BadUserInputError.field(
+      'subscribe',
+      `This connection has ${deps.maxOperations} operations open, the most it may (WS_MAX_SUBSCRIPTIONS_PER_SOCKET): complete one first, or open another connection`,
+    ),
+  );
   return async (c: WsContext, id: string, payload: SubscribePayload): Promise<readonly GraphQLError[] | undefined> => {
     // Counted before anything is awaited: graphql-ws registers an operation before this hook
     // runs, so each message of a burst sees those before it, however many are still being checked.
-    const open = Object.keys(c.subscriptions).length;
-    if (open > deps.maxOperations) {
-      return refused(
-        BadUserInputError.field(
-          'subscribe',
-          `This connection has ${deps.maxOperations} operations open, the most it may (WS_MAX_SUBSCRIPTIONS_PER_SOCKET): complete one first, or open another connection`,
-        ),
-      );
-    }
+    if (moreThan(c.subscriptions, deps.maxOperations)) return tooMany;
     try {
       const principal = await deps.sessions.principalOf(c.extra.socket);
       await deps.limiter.hit(principalKey(principal));
@@ -45,6 +45,13 @@ export function websocketOnSubscribe(deps: { sessions: WebsocketSessionsService;
     }
     return deps.documents.onSubscribe(c, id, payload);
   };
+}
+
+/** Whether `record` has more than `n` keys, counting no further than that. */
+function moreThan(record: Record<string, unknown>, n: number): boolean {
+  let count = 0;
+  for (const _key in record) if (++count > n) return true;
+  return false;
 }
 
 /** A refusal as graphql-ws answers it; the error formatter (onError) gives it its contract code. */
