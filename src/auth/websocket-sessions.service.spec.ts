@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import type { Principal } from '../common/auth/principal.js';
@@ -38,6 +38,9 @@ function socket(): ClosableSocket & { closes: number[] } {
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof DomainError ? e.code : String(e)));
 
 describe('WebsocketSessionsService', () => {
+  // The closes and the failed check are logged; the assertions say what matters here.
+  beforeAll(() => Logger.overrideLogger(false));
+
   it('answers an operation from the cache until a change is announced; then it waits for the database, is UNAUTHENTICATED, and the socket closes after', async () => {
     const { sessions, verdicts, announce } = await setUp();
     const mine = socket();
@@ -78,7 +81,6 @@ describe('WebsocketSessionsService', () => {
 
     announce({ userIds: ['u1'] });
     const second = codeOf(sessions.principalOf(s));
-    Logger.overrideLogger(false);
     verdicts[1].fail(new Error('database away'));
     expect(await second).toBe('UNAUTHENTICATED');
     await new Promise((r) => setImmediate(r));
