@@ -10,6 +10,7 @@ import { PrincipalLookupService } from './auth/principal-lookup.service.js';
 import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { HubAuthGuard } from './common/auth/hub-auth.guard.js';
 import { PrincipalThrottlerGuard } from './common/rate-limit/principal-throttler.guard.js';
+import { RateLimiter } from './common/rate-limit/rate-limiter.js';
 import { Authenticator } from './common/auth/authenticator.js';
 import { CommonModule } from './common/common.module.js';
 import { CommunicationLinksModule } from './communication-links/communication-links.module.js';
@@ -45,7 +46,7 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule, CommonModule],
-          inject: [AppConfig, MetricsService, PrincipalLookupService, Authenticator, IdempotencyService, WebsocketSessionsService],
+          inject: [AppConfig, MetricsService, PrincipalLookupService, Authenticator, IdempotencyService, WebsocketSessionsService, RateLimiter],
           useFactory: (
             cfg: AppConfig,
             metrics: MetricsService,
@@ -53,7 +54,8 @@ export class AppModule {
             authn: Authenticator,
             idempotency: IdempotencyService,
             sessions: WebsocketSessionsService,
-          ) => graphqlOptions(cfg, { metrics, principals, authn, idempotency, sessions }),
+            limiter: RateLimiter,
+          ) => graphqlOptions(cfg, { metrics, principals, authn, idempotency, sessions, limiter }),
         }),
         CommonModule,
         DatabaseModule,

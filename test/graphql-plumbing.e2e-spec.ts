@@ -179,6 +179,21 @@ describe('production mode', () => {
     }
   });
 
+  it('refuses introspection over graphql-ws as over HTTP; __typename is not introspection', async () => {
+    const viewer = await userSession(hub, 'VIEWER');
+    const ws = await WsClient.forToken(hub.url, viewer.accessToken);
+    try {
+      for (const query of [`{ __schema { types { name } } }`, `{ __type(name: "Incident") { fields { name } } }`, `subscription { incidentChanged { __schema: __typename } } query Q { __schema { queryType { name } } }`]) {
+        const result = await (await ws.subscribe(query, undefined, 0)).next(3000);
+        expect([query, result.errors?.[0].extensions?.code]).toEqual([query, 'GRAPHQL_VALIDATION_FAILED']);
+        expect(result.data).toBeUndefined();
+      }
+      expect((await (await ws.subscribe(`{ __typename }`, undefined, 0)).next(3000)).data).toEqual({ __typename: 'Query' });
+    } finally {
+      await ws.close();
+    }
+  });
+
   it('in development, suggestions help the developer', async () => {
     const dev = await startTestApp();
     try {

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
 import { AccessService } from '../common/access/access.service.js';
+import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
+import { EventBus } from '../common/events/event-bus.service.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -20,6 +22,7 @@ export class ApiKeysService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
+    private readonly events: EventBus,
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
@@ -61,7 +64,10 @@ export class ApiKeysService {
     });
   }
 
-  /** Effective on the next request: authentication looks the key up every time. */
+  /**
+   * Effective on the next request: authentication looks the key up every time, and the key's open
+   * WebSockets are checked again at once (announced on the event bus).
+   */
   async revoke(ctx: RequestContext, id: string): Promise<ApiKey> {
     return this.tx.run(ctx, async (tx) => {
       await this.access.requireAccess(ctx, Permission.ApiKeyManage, id, tx.manager);
@@ -69,6 +75,7 @@ export class ApiKeysService {
       if (current.revoked_at) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The API key is already revoked');
       const [row] = await tx.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`, [id]);
       tx.audit({ action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, details: { name: row.name } });
+      tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { apiKeyIds: [id] }));
       return ApiKey.fromRow(row);
     });
   }

@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSink } from '../common/audit/audit-sink.js';
+import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
+import { EventBus } from '../common/events/event-bus.service.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
@@ -22,7 +24,8 @@ export const LOGIN_FAILED = 'Invalid email or password';
 /**
  * Sessions: a short-lived JWT plus a single-use refresh token. Refresh tokens belong to a
  * family (one per login); presenting a retired one revokes the whole family (RFC 9700 reuse
- * detection), and so does logout.
+ * detection), and so does logout. Whatever ends a session is announced on the event bus after
+ * commit, so that open WebSockets of that user are checked again at once (WebsocketSessionsService).
  */
 @Injectable()
 export class AuthService {
@@ -35,6 +38,7 @@ export class AuthService {
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,
     private readonly config: AppConfig,
+    private readonly events: EventBus,
   ) {}
 
   async login(ctx: RequestContext, email: string, password: string): Promise<AuthPayload> {
@@ -81,6 +85,7 @@ export class AuthService {
         const revoked = await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id`, [outcome.familyId]);
         if (revoked.length) {
           tx.audit({ action: 'auth.refresh.reuseDetected', entityType: 'User', entityId: outcome.userId, details: { session: outcome.familyId } });
+          this.sessionsEnded(tx, outcome.userId);
         }
       });
     }
@@ -93,6 +98,7 @@ export class AuthService {
       if (!token) throw new UnauthenticatedError('The refresh token is invalid');
       await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [token.family_id]);
       tx.audit({ action: 'auth.logout', entityType: 'User', entityId: token.user_id, details: { session: token.family_id } });
+      this.sessionsEnded(tx, token.user_id);
       return true;
     });
   }
@@ -113,8 +119,13 @@ export class AuthService {
         [userId, p.sessionId ?? null],
       );
       tx.audit({ action: 'auth.changePassword', entityType: 'User', entityId: p.userId });
+      this.sessionsEnded(tx, userId);
       return true;
     });
+  }
+
+  private sessionsEnded(tx: Tx, userId: string): void {
+    tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { userIds: [userId] }));
   }
 
   private userPrincipal(user: User, sessionId: string | null = null): Principal {

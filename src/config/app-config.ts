@@ -56,8 +56,10 @@ export class AppConfig {
   /**
    * Open graphql-ws connections are checked again this often (WebsocketSessionsService); a
    * message larger than `maxPayloadBytes` closes its socket unread (src/graphql/websocket-frame-limit.ts).
+   * `maxOperationsPerSocket` operations may be open on one socket at once, and one principal may
+   * hold `maxSocketsPerPrincipal` sockets on each replica (src/graphql/websocket-operations.ts).
    */
-  readonly websocket: { recheckSeconds: number; maxPayloadBytes: number };
+  readonly websocket: { recheckSeconds: number; maxPayloadBytes: number; maxOperationsPerSocket: number; maxSocketsPerPrincipal: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
 
   /** `terminal`: whether standard output is a terminal (TTY). */
@@ -72,7 +74,12 @@ export class AppConfig {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     };
     const embedded = !e.DATABASE_URL;
-    this.websocket = { recheckSeconds: e.WS_RECHECK_SECONDS, maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES ?? e.GRAPHQL_BODY_LIMIT_BYTES };
+    this.websocket = {
+      recheckSeconds: e.WS_RECHECK_SECONDS,
+      maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES ?? e.GRAPHQL_BODY_LIMIT_BYTES,
+      maxOperationsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerPrincipal: e.WS_MAX_SOCKETS_PER_PRINCIPAL,
+    };
     this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
     this.database = {
       url: e.DATABASE_URL ?? '',

@@ -154,6 +154,14 @@ export class Environment {
   /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   WS_RECHECK_SECONDS = 30;
+
+  /** Operations (subscriptions, and queries or mutations while they run) open at once on one WebSocket. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+
+  /** Open WebSocket connections of one user session's user or one API key, per replica. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  WS_MAX_SOCKETS_PER_PRINCIPAL = 20;
 }
 
 export class ConfigError extends Error {}

@@ -2,7 +2,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { Request } from 'express';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
 import type { Authenticator } from '../common/auth/authenticator.js';
@@ -10,6 +10,7 @@ import type { PrincipalLookupService } from '../auth/principal-lookup.service.js
 import type { WebsocketSessionsService } from '../auth/websocket-sessions.service.js';
 import { idempotencyPlugin } from './idempotency.plugin.js';
 import type { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import type { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { createErrorFormatter } from '../common/errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../common/request/graphql-context.js';
 import { metricsPlugin, retryAfterPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
@@ -17,6 +18,7 @@ import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } 
 import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
 import { enforceApiKeyScopes } from './api-key-scopes.js';
 import { WsDocuments } from './ws-documents.js';
+import { websocketOnSubscribe } from './websocket-operations.js';
 import { ASSUMED_LIST_SIZE, costLimitRule } from './cost-limit.js';
 import { MAX_PAGE_SIZE } from '../common/pagination/connection.js';
 
@@ -31,9 +33,10 @@ export interface GraphqlDeps {
   authn: Authenticator;
   idempotency: IdempotencyService;
   sessions: WebsocketSessionsService;
+  limiter: RateLimiter;
 }
 
-export function graphqlOptions(config: AppConfig, { metrics, principals, authn, idempotency, sessions }: GraphqlDeps): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, { metrics, principals, authn, idempotency, sessions, limiter }: GraphqlDeps): ApolloDriverConfig {
   const limits = config.graphql;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
@@ -51,15 +54,19 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
   const validationRules = [...protection.validationRules, costLimitRule({ maxCost: limits.maxCost, listSize: ASSUMED_LIST_SIZE, maxPageSize: MAX_PAGE_SIZE })];
   const formatError = createErrorFormatter({ maskUnexpected: config.production, hideSuggestions: config.production });
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
-  const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: validationRules, hideSuggestions: config.production });
+  // Apollo refuses introspection over HTTP in production with a rule of its own; graphql-ws
+  // validates with these rules only, so the same refusal is one of them there.
+  const wsRules = config.production ? [...validationRules, NoSchemaIntrospectionCustomRule] : validationRules;
+  const documents = new WsDocuments({ maxTokens: limits.maxTokens, rules: wsRules, hideSuggestions: config.production });
   const graphqlWs = {
     path: '/graphql',
     onConnect: websocketOnConnect(principals, sessions) as never,
     onClose: websocketOnClose(sessions) as never,
-    // The limits of HTTP (token limit, armor's rules), errors answered on the subscription.
+    // The pipeline of HTTP for each operation (operations per socket, credentials, rate limit,
+    // token limit, armor's rules, introspection), refusals answered on the operation.
     parse: documents.parse,
     validate: documents.validate,
-    onSubscribe: documents.onSubscribe,
+    onSubscribe: websocketOnSubscribe({ sessions, limiter, documents, maxOperations: config.websocket.maxOperationsPerSocket }) as never,
     // graphql-ws does not go through Apollo's formatError: the same formatter gives
     // subscription errors (at subscribe time and per event) their contract codes.
     onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => formatAll(errors),

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PasswordService } from './password.service.js';
 import { AccessService } from '../common/access/access.service.js';
+import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
+import { EventBus } from '../common/events/event-bus.service.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
@@ -21,6 +23,7 @@ export class UsersService {
     private readonly tx: TransactionService,
     private readonly passwords: PasswordService,
     private readonly access: AccessService,
+    private readonly events: EventBus,
   ) {}
 
   async me(ctx: RequestContext): Promise<User> {
@@ -123,7 +126,11 @@ export class UsersService {
     });
   }
 
-  /** Deactivating a user ends every session at once: refresh tokens and, through them, access tokens. */
+  /**
+   * Deactivating a user ends every session at once: refresh tokens and, through them, access
+   * tokens. A change of role or activity is announced on the event bus, so that the user's open
+   * WebSockets are checked again at once and do not keep the old role.
+   */
   async update(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
     return this.tx.run(ctx, async (tx) => {
       const [row] = await tx.query<UserRow>(
@@ -136,6 +143,9 @@ export class UsersService {
         await tx.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       }
       tx.audit({ action: 'user.update', entityType: 'User', entityId: id, details: { ...input } });
+      if (input.role !== undefined || input.active !== undefined) {
+        tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { userIds: [id] }));
+      }
       return User.fromRow(row);
     });
   }

@@ -72,13 +72,23 @@ export function createErrorFormatter(opts: { maskUnexpected: boolean; hideSugges
   };
 }
 
+/**
+ * The DomainError behind an error: a resolver's (Apollo unwraps those, which have a path), or one
+ * raised before any resolver ran, such as graphql-ws's checks of an operation (no path).
+ */
+function domainErrorOf(error: unknown): DomainError | undefined {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  const cause = (error as { originalError?: unknown } | null)?.originalError;
+  return cause instanceof DomainError ? cause : undefined;
+}
+
 function formatter(opts: { maskUnexpected: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (original instanceof DomainError) {
-      return { ...base, ...errorEntry(original) };
-    }
+    const domain = domainErrorOf(error);
+    if (domain) return { ...base, ...errorEntry(domain) };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PASSED_THROUGH.has(code)) {
       const extensions: Record<string, unknown> = { code };

@@ -41,6 +41,14 @@ export class EventBus implements OnModuleDestroy {
     await this.engine.publish(topic, payload);
   }
 
+  /**
+   * Calls `handler` with every payload published on `topic` (by any replica, with Redis) for as
+   * long as the hub runs; for the hub's own listeners, where a subscription would use asyncIterator.
+   */
+  async listen<T>(topic: string, handler: (payload: T) => void): Promise<void> {
+    await this.engine.subscribe(topic, handler as (payload: unknown) => void, {});
+  }
+
   asyncIterator<T>(topics: string | string[]): AsyncIterableIterator<T> {
     return this.engine.asyncIterableIterator<T>(topics) as AsyncIterableIterator<T>;
   }
