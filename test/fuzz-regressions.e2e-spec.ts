@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { createOrganisation, userSession } from './support/factories.js';
+import { insertIncident } from './support/incident-fixtures.js';
+import { insertResourceType } from './support/resource-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /*
@@ -78,6 +80,31 @@ describe('requests the fuzzer found failing', () => {
     expect(logged).toEqual([]);
     const [row] = await hub.db.query(`SELECT name, email FROM organisations WHERE id = $1`, [org.id]);
     expect(row).toEqual({ name: 'Räddning 🚒', email: null });
+  });
+
+  it('ranks resource matches by distance for coordinates that validation accepts but whose arithmetic underflows (resourceMatches was an INTERNAL_SERVER_ERROR: "value out of range: underflow"; fuzz seed 7)', async () => {
+    logged.length = 0;
+    const [requester, lender] = [await createOrganisation(hub.db), await createOrganisation(hub.db)];
+    const incident = await insertIncident(hub.db, [requester.id, lender.id]);
+    const type = await insertResourceType(hub.db);
+    // A latitude within ±90 that PostgreSQL cannot take radians of (a subnormal double), set through the API.
+    const set = await hub.gql(
+      `mutation ($input: SetResourceHoldingInput!) { setResourceHolding(input: $input) { id location { latitude longitude } } }`,
+      { input: { organisationId: lender.id, resourceTypeId: type, quantityTotal: 5, location: { latitude: 5e-324, longitude: 1e-200 } } },
+      headers,
+    );
+    expect(set.body.errors).toBeUndefined();
+    const [request] = await hub.db.query(
+      `INSERT INTO resource_requests (incident_id, requesting_organisation_id, resource_type_id, quantity_requested, delivery_latitude, delivery_longitude)
+       VALUES ($1, $2, $3, 3, 0, 0) RETURNING id`,
+      [incident.id, requester.id, type],
+    );
+    const res = await hub.gql(`query ($id: ID!) { resourceMatches(requestId: $id) { holding { id } quantityOffered distanceKm } }`, { id: request.id }, headers);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.resourceMatches).toEqual([{ holding: { id: set.body.data!.setResourceHolding.id }, quantityOffered: 3, distanceKm: expect.any(Number) }]);
+    expect(res.body.data!.resourceMatches[0].distanceKm).toBeLessThan(0.001);
+    expect(logged).toEqual([]);
   });
 
   it('logs neither expected refusals (FORBIDDEN, NOT_FOUND, BAD_USER_INPUT…) nor malformed requests as errors', async () => {

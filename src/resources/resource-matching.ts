@@ -27,6 +27,15 @@ export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: nu
 }
 
 /**
+ * A coordinate rounded to 9 decimals (about 0.1 mm) for the distance: PostgreSQL raises "value out
+ * of range: underflow" when float arithmetic rounds a non-zero result to zero, which valid
+ * coordinates can cause (a subnormal latitude such as 5e-324, or two that differ by less than
+ * 1e-154, squared). Rounded, every non-zero value and difference is at least 1e-9.
+ */
+const coordinate = (column: string) => `round(${column}::numeric, 9)::float8`;
+const [reqLat, reqLng, lat, lng] = ['req.lat', 'req.lng', 'h.latitude', 'h.longitude'].map(coordinate);
+
+/**
  * One query: the request's remaining need, every other active organisation's holding of the
  * type with something available, the distance, the score and the order. $1 request id, $2 limit.
  */
@@ -42,8 +51,8 @@ export const MATCHES_SQL = `
            req.remaining,
            CASE WHEN h.latitude IS NULL OR req.lat IS NULL THEN NULL ELSE
              2 * ${EARTH_RADIUS_KM} * asin(least(1, sqrt(
-               power(sin(radians(req.lat - h.latitude) / 2), 2) +
-               cos(radians(h.latitude)) * cos(radians(req.lat)) * power(sin(radians(req.lng - h.longitude) / 2), 2))))
+               power(sin(radians(${reqLat} - ${lat}) / 2), 2) +
+               cos(radians(${lat})) * cos(radians(${reqLat})) * power(sin(radians(${reqLng} - ${lng}) / 2), 2))))
            END AS distance_km
       FROM req
       JOIN resource_holdings h ON h.resource_type_id = req.resource_type_id AND h.organisation_id <> req.requesting_organisation_id
