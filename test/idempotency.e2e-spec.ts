@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { requestFingerprint } from '../src/common/idempotency/idempotency.service.js';
+import { IdempotencyService, requestFingerprint, type IdempotencyClaim } from '../src/common/idempotency/idempotency.service.js';
 import { uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -18,6 +18,41 @@ async function post(body: unknown, headers: Record<string, string>) {
 }
 
 describe('Idempotency-Key', () => {
+  // The race the 50-concurrent test met on a loaded machine: a duplicate that finds the key taken
+  // while the first request's transaction (and so its claim) has not committed yet.
+  it('a duplicate waits for a first request whose claim is not committed yet, and gets its response', async () => {
+    const idempotency = hub.app.get(IdempotencyService);
+    const claim: IdempotencyClaim = { principal: `user:${admin.id}`, key: `race-${uniqueTag()}`, fingerprint: requestFingerprint('mutation { x }', null, {}), state: 'pending' };
+    const first = hub.db.createQueryRunner();
+    await first.startTransaction();
+    try {
+      expect(await idempotency.claimIn(first.manager, claim)).toBe(true);
+      const duplicate = idempotency.outcome({ ...claim });
+      const early = await Promise.race([duplicate.then((o) => o.kind), new Promise((r) => setTimeout(() => r('still waiting'), 300))]);
+      expect(early).toBe('still waiting');
+      await first.commitTransaction();
+      await idempotency.complete({ ...claim, state: 'claimed' }, { data: { x: 1 } });
+      expect(await duplicate).toEqual({ kind: 'replay', response: { data: { x: 1 } } });
+    } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      await first.release();
+    }
+  });
+
+  it('a duplicate of a first request that rolled back is told to retry', async () => {
+    const idempotency = hub.app.get(IdempotencyService);
+    const claim: IdempotencyClaim = { principal: `user:${admin.id}`, key: `rollback-${uniqueTag()}`, fingerprint: requestFingerprint('mutation { x }', null, {}), state: 'pending' };
+    const first = hub.db.createQueryRunner();
+    await first.startTransaction();
+    expect(await idempotency.claimIn(first.manager, claim)).toBe(true);
+    const duplicate = idempotency.outcome({ ...claim });
+    await new Promise((r) => setTimeout(r, 150));
+    await first.rollbackTransaction();
+    await first.release();
+    // Told at once that nothing was carried out, not after waiting out the full wait for a response.
+    expect(await duplicate).toEqual({ kind: 'busy' });
+  });
+
   it('50 concurrent identical mutations with one key: one effect, identical responses', async () => {
     const code = `ID-${uniqueTag()}`;
     const headers = { ...admin.headers, 'idempotency-key': `create-${code}` };

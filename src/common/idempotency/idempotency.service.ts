@@ -115,6 +115,22 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
     return stored.length > 0;
   }
 
+  /** Whether no transaction holds the key's advisory lock any more (tried, never waited for). */
+  private async claimReleased(claim: IdempotencyClaim): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const [{ free }] = await m.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1::text || ' ' || $2::text, ${ADVISORY_LOCK_SEED})) AS free`, [
+        claim.principal,
+        claim.key,
+      ]);
+      return free as boolean;
+    });
+  }
+
+  private async rowExists(claim: IdempotencyClaim): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM idempotency_keys WHERE principal = $1 AND key = $2`, [claim.principal, claim.key]);
+    return rows.length > 0;
+  }
+
   /** The answer for a request whose key another request holds or held: waits for its response. */
   async outcome(claim: IdempotencyClaim): Promise<IdempotencyOutcome> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
@@ -123,8 +139,15 @@ export class IdempotencyService implements OnModuleInit, OnModuleDestroy {
         `SELECT request_hash, response, created_at < now() - make_interval(secs => $3) AS lost FROM idempotency_keys WHERE principal = $1 AND key = $2`,
         [claim.principal, claim.key, LOST_RESPONSE_SECONDS],
       );
-      // A taken key's row is committed; it is gone only if the sweep removed it just now.
-      if (!row) return { kind: 'busy' };
+      // No row yet: the request holding the key may still be in its transaction (its claim is
+      // not committed, only its advisory lock is held), or it rolled back. Wait while it holds
+      // the lock; once it is free and there is still no row, nothing was carried out: retry.
+      if (!row) {
+        if ((await this.claimReleased(claim)) && !(await this.rowExists(claim))) return { kind: 'busy' };
+        if (Date.now() > deadline) return { kind: 'busy' };
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
       if (row.request_hash !== claim.fingerprint) return { kind: 'mismatch' };
       if (row.response) return { kind: 'replay', response: JSON.parse(row.response) as FormattedExecutionResult };
       if (row.lost) return { kind: 'lost' };
