@@ -1,6 +1,6 @@
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { ACCESS_RULE, type AccessRule } from '../../src/common/auth/access-rule.decorator.js';
-import { roleAtLeast, Role } from '../../src/common/auth/roles.js';
+import { ApiScope, roleAtLeast, Role } from '../../src/common/auth/roles.js';
 import { newRefreshToken, sha256Hex } from '../../src/auth/tokens.js';
 import { createApiKey, createOrganisation, createUser, login, uniqueTag, type RoleName } from './factories.js';
 import { insertIncident, submitReport } from './incident-fixtures.js';
@@ -14,7 +14,7 @@ import type { TestApp } from './test-app.js';
  * all (re-read between batches) from which generated operations take ids that fit the caller.
  */
 
-export const ALL_SCOPES = ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE'];
+export const ALL_SCOPES: string[] = Object.values(ApiScope);
 const READ_SCOPES = ALL_SCOPES.filter((s) => s.endsWith('_READ'));
 
 /** Principals with credentials that hold, then the ones that do not. */
