@@ -404,6 +404,22 @@ function idPoolOf(g: Gen, name: string): string[] {
     cached(snap, `reports ${g.p.name}`, () =>
       snap.reports.filter((r) => v.sees(r.incidentId) && (v.admin || r.visibility === 'ALL_PARTICIPANTS' || r.organisationId === v.org || r.recipients.includes(v.org))),
     );
+  // The staff log's rules (docs/staff-log.md), as far as the fuzzer needs them to pick fitting ids.
+  const readableEntries = () =>
+    cached(snap, `entries ${g.p.name}`, () =>
+      snap.logEntries.filter(
+        (e) =>
+          v.sees(e.incidentId) &&
+          (e.organisationId === v.org ||
+            (e.visibility === 'ALL_PARTICIPANTS') ||
+            (e.visibility === 'RESTRICTED' && (e.recipients.includes(v.org) || e.responsible === v.org)) ||
+            (e.visibility !== 'INTERNAL' && e.responsible === v.org)),
+      ),
+    );
+  const visibleMeetings = () =>
+    cached(snap, `meetings ${g.p.name}`, () =>
+      snap.meetings.filter((m) => (m.kind === 'STAFF_MEETING' ? m.organisationId === v.org : v.sees(m.incidentId) && (v.seesAll || !m.listed.length || m.listed.includes(v.org)))),
+    );
   const loanAction = LOAN_ACTIONS[field];
   if (loanAction && name === 'loanId') {
     const rule = LOAN_TRANSITIONS[loanAction];
@@ -429,6 +445,18 @@ function idPoolOf(g: Gen, name: string): string[] {
       return ids(snap.links.filter((l) => l.status !== 'CLOSED' && v.sees(l.incidentId) && (v.seesAll || l.initiator === v.org)));
     case 'respondToCommunicationLink.linkId':
       return ids(snap.links.filter((l) => l.status !== 'CLOSED' && v.open(l.incidentId) && l.participants.includes(v.org)));
+    case 'logEntry.id':
+      return ids(readableEntries());
+    case 'followUpLogEntry.entryId':
+      return ids(readableEntries().filter((e) => v.open(e.incidentId) && (e.organisationId === v.org || e.responsible === v.org || (v.seesAll && e.visibility !== 'INTERNAL'))));
+    case 'writeLogEntry.parentId':
+      return ids(readableEntries().filter((e) => v.openTakesPart.some((i) => i.id === e.incidentId)));
+    case 'meeting.id':
+      return ids(visibleMeetings());
+    case 'startMeeting.id':
+    case 'closeMeeting.meetingId':
+    case 'writeLogEntry.meetingId':
+      return ids(visibleMeetings().filter((m) => v.open(m.incidentId) && m.status !== 'CLOSED' && (m.kind === 'STAFF_MEETING' ? m.organisationId === v.org : v.seesAll || m.organisationId === v.org)));
     case 'updateOrganisation.id':
       return v.admin ? snap.organisations.map((o) => o.id).filter((id) => !g.world.fuzz.protectedIds.has(id)) : [v.org];
     case 'updateUser.id':
@@ -457,6 +485,8 @@ function idPoolOf(g: Gen, name: string): string[] {
       return orgs();
     case 'participantOrganisationId':
     case 'requestingOrganisationId':
+    case 'responsibleOrganisationId':
+    case 'recipientOrganisationIds':
       return orgs();
     case 'entityId':
       return allIds(snap);

@@ -5,6 +5,7 @@ import { newRefreshToken, sha256Hex } from '../../src/auth/tokens.js';
 import { createApiKey, createOrganisation, createUser, login, uniqueTag, type RoleName } from './factories.js';
 import { insertIncident, submitReport } from './incident-fixtures.js';
 import { insertLink } from './link-fixtures.js';
+import { insertLogEntry, insertMeeting } from './log-fixtures.js';
 import { createRequest, insertHolding, insertResourceType, offer } from './resource-fixtures.js';
 import type { TestApp } from './test-app.js';
 
@@ -262,6 +263,16 @@ export async function makeWorld(hub: TestApp): Promise<FuzzWorld> {
   await insertLink(db, i1.id, own.id, [other.id, third.id]);
   await insertLink(db, i1.id, other.id, [own.id, third.id], { status: 'ACTIVE' });
   await insertLink(db, i2.id, third.id, [own.id, other.id]);
+  // A staff log to follow up and meetings to run: entries of each kind and visibility, owned by each side.
+  for (const [org, responsible] of [[own.id, other.id], [other.id, own.id], [third.id, own.id]]) {
+    for (const kind of ['NEED', 'QUESTION', 'ACTION']) await insertLogEntry(db, i1.id, org, { kind, responsibleId: responsible });
+  }
+  await insertLogEntry(db, i1.id, own.id, { kind: 'INFORMATION', visibility: 'INTERNAL', status: 'DONE' });
+  await insertLogEntry(db, i1.id, other.id, { kind: 'NEED', visibility: 'RESTRICTED', recipientIds: [own.id] });
+  for (const org of [own.id, other.id]) {
+    await insertMeeting(db, i1.id, org, { kind: 'STAFF_MEETING' });
+    await insertMeeting(db, i1.id, org, { kind: 'COORDINATION_CONFERENCE' });
+  }
 
   return {
     tag,
@@ -287,6 +298,8 @@ export interface Snapshot {
   requests: { id: string; incidentId: string; organisationId: string; resourceTypeId: string; status: string; requested: number; filled: number }[];
   loans: { id: string; incidentId: string; requester: string; lender: string; status: string }[];
   links: { id: string; incidentId: string; initiator: string; status: string; participants: string[] }[];
+  logEntries: { id: string; incidentId: string; organisationId: string; visibility: string; recipients: string[]; responsible: string | null; kind: string; status: string }[];
+  meetings: { id: string; incidentId: string; organisationId: string; kind: string; status: string; listed: string[] }[];
   /** Users and API keys that may be changed or revoked: the victims and what the fuzzer created. */
   users: { id: string; organisationId: string }[];
   apiKeys: { id: string; organisationId: string }[];
@@ -310,7 +323,7 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     [orgIds],
   );
   const incidentIds = incidents.map((i: { id: string }) => i.id);
-  const [reports, types, holdings, requests, loans, links, users, apiKeys, audit] = await Promise.all([
+  const [reports, types, holdings, requests, loans, links, logEntries, meetings, users, apiKeys, audit] = await Promise.all([
     db.query(
       `SELECT r.id, r.incident_id AS "incidentId", r.organisation_id AS "organisationId", r.visibility,
               ARRAY(SELECT x.organisation_id FROM situation_report_recipients x WHERE x.report_id = r.id) AS recipients,
@@ -341,6 +354,18 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
          FROM communication_links k WHERE k.incident_id = ANY($1::uuid[]) ORDER BY k.created_at, k.id`,
       [incidentIds],
     ),
+    db.query(
+      `SELECT e.id, e.incident_id AS "incidentId", e.organisation_id AS "organisationId", e.visibility, e.kind, e.status,
+              e.responsible_organisation_id AS responsible, ARRAY(SELECT r.organisation_id FROM log_entry_recipients r WHERE r.entry_id = e.id) AS recipients
+         FROM log_entries e WHERE e.incident_id = ANY($1::uuid[]) ORDER BY e.incident_id, e.number`,
+      [incidentIds],
+    ),
+    db.query(
+      `SELECT m.id, m.incident_id AS "incidentId", m.organisation_id AS "organisationId", m.kind, m.status,
+              ARRAY(SELECT p.organisation_id FROM meeting_participants p WHERE p.meeting_id = m.id) AS listed
+         FROM meetings m WHERE m.incident_id = ANY($1::uuid[]) ORDER BY m.starts_at, m.id`,
+      [incidentIds],
+    ),
     db.query(`SELECT id, organisation_id AS "organisationId" FROM users WHERE (id = ANY($1::uuid[]) OR email LIKE $2) ORDER BY created_at, id`, [
       w.victims.users,
       `%@${w.tag.toLowerCase()}.example`,
@@ -368,6 +393,8 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     requests,
     loans,
     links,
+    logEntries,
+    meetings,
     users,
     apiKeys,
     auditEvents: audit.map((a: { id: string }) => a.id),
