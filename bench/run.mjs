@@ -21,10 +21,11 @@ const HELP = `npm run bench -- [flags]
   --runs N                rounds per scenario 1–3, the median is reported (default 3)
   --duration S            seconds per measurement (default 10)
   --warmup S              unmeasured load on each server before a scenario's rounds (default 5)
-  --scenarios 1,2,3,4,5,6 which scenarios (default all)
+  --scenarios 1,…,7       which scenarios (default all)
   --organisations N --incidents N --active N --participants N --reports N --requests N --holdings N
   --subscribers N --subscriber-seconds S --subscriber-rate R   scenario 4 (default 1000, 30, 10)
   --growth-small N --growth-large N                            scenario 6 (default 10000, 1000000)
+  --log-small N --log-large N                                  scenario 7, entries in the staff log (default 100, 10000)
   --pool N                DATABASE_POOL_SIZE for hub and baseline (default 10, the hub's default)
   --cpu-prof              write a V8 CPU profile of the hub to bench/results/profiles/
   --hub-node-args="A B"   more Node options for the hub (say --trace-gc, or
@@ -68,8 +69,10 @@ const cfg = {
   subscriberRate: num('subscriber-rate', 10),
   growthSmall: num('growth-small', 10_000),
   growthLarge: num('growth-large', 1_000_000, 100_000),
+  logSmall: num('log-small', 100),
+  logLarge: num('log-large', 10_000),
   pool: num('pool', 10),
-  scenarios: new Set(String(flags.scenarios ?? '1,2,3,4,5,6').split(',').map(Number)),
+  scenarios: new Set(String(flags.scenarios ?? '1,2,3,4,5,6,7').split(',').map(Number)),
 };
 const JWT_SECRET = randomBytes(32).toString('hex');
 const PASSWORD = 'Bench-password-2026';
@@ -285,7 +288,7 @@ async function dropDatabases() {
 }
 
 async function seedInto(url, s) {
-  const { hashPassword } = await import(join(ROOT, 'dist/src/auth/password.service.js'));
+  const { hashPassword } = await import(join(ROOT, 'dist/src/users/password.service.js'));
   const hash = await hashPassword(PASSWORD);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -317,6 +320,8 @@ async function startHub(url, tag, env = {}) {
       MIGRATIONS_RUN: 'false',
       SEED_DEMO: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // Scenario 4 opens 25 sockets for each of its 40 principals (1,000 subscribers).
+      WS_MAX_SOCKETS_PER_PRINCIPAL: '10000',
       DATABASE_POOL_SIZE: String(cfg.pool),
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -467,6 +472,7 @@ async function main() {
     }
   }
   if (cfg.scenarios.has(6)) await growth();
+  if (cfg.scenarios.has(7)) await agendaGrowth();
 
   printTable();
   mkdirSync(join(BENCH, 'results'), { recursive: true });
@@ -584,6 +590,94 @@ async function growth() {
   results.scenarios['6'] = out;
 }
 
+const AGENDA = `query Agenda($id: ID!) { meeting(id: $id) { agenda {
+  previousMeeting { id } newEntries { number kind title status } openNeeds { number title responsibleOrganisation { name } dueAt }
+  openQuestions { number title } actionsDue { number title overdue dueAt } participantStatus { organisation { name } operationalStatus reportOverdue } } } }`;
+
+/**
+ * Scenario 7: the agenda of a samverkanskonferens over a staff log of `logSmall` and of `logLarge`
+ * entries, one every 30 s (every kind and visibility; the last 300 still open, some actions
+ * overdue; the previous conference closed two hours ago, so about 240 entries are new). No hand-written
+ * baseline builds an agenda, so the comparison is the hub with itself: the statements per request
+ * must be the same for both logs, and the p50 ratio large/small says what the log's size costs.
+ */
+async function agendaGrowth() {
+  const out = {};
+  for (const [label, entries] of [['small', cfg.logSmall], ['large', cfg.logLarge]]) {
+    const s = { organisations: 60, incidents: 8, active: 4, participants: 20, reports: 200, requests: 20, holdings: 50 };
+    log(`Scenario 7 (${entries} log entries): seeding…`);
+    const url = await freshDatabase(`agenda_${label}`);
+    const seeded = await seedInto(url, s);
+    const incidentId = seeded.activeIncidents[0];
+    const people = seeded.participants[incidentId];
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    let meetingId;
+    try {
+      const orgs = people.map((p) => p.organisationId);
+      await client.query(
+        `WITH e AS (
+           INSERT INTO log_entries (incident_id, number, kind, title, text, organisation_id, visibility, occurred_at, created_at, initial_status, status, responsible_organisation_id, due_at)
+           SELECT $1, g, (ARRAY['INFORMATION','NEED','QUESTION','DECISION','ACTION'])[1 + g % 5], 'Post ' || g, repeat('Text ', 20), ($2::uuid[])[1 + g % cardinality($2::uuid[])],
+                  (ARRAY['ALL_PARTICIPANTS','ALL_PARTICIPANTS','ALL_PARTICIPANTS','INTERNAL'])[1 + g % 4],
+                  now() - make_interval(secs => ($3 - g) * 30), now() - make_interval(secs => ($3 - g) * 30),
+                  -- What a staff still works on is the recent part of the log; the older part is done.
+                  CASE WHEN g % 5 IN (0, 3) OR g <= $3 - 300 THEN 'DONE' ELSE 'OPEN' END, CASE WHEN g % 5 IN (0, 3) OR g <= $3 - 300 THEN 'DONE' ELSE 'OPEN' END,
+                  CASE WHEN g % 5 IN (1, 2, 4) THEN ($2::uuid[])[1 + g % cardinality($2::uuid[])] END,
+                  CASE WHEN g % 5 = 4 THEN now() + make_interval(mins => (g % 3) * 90 - 120) END
+             FROM generate_series(1, $3) AS g RETURNING 1)
+         INSERT INTO log_counters (incident_id, last_number) SELECT $1, count(*) FROM e`,
+        [incidentId, orgs, entries],
+      );
+      const [closed] = (await client.query(
+        `INSERT INTO meetings (incident_id, kind, title, organisation_id, starts_at, status, started_at, closed_at, next_meeting_at)
+         VALUES ($1, 'COORDINATION_CONFERENCE', 'Samverkanskonferens 1', $2, now() - interval '3 hours', 'CLOSED', now() - interval '3 hours', now() - interval '2 hours', now() + interval '1 hour')
+         RETURNING id`,
+        [incidentId, orgs[0]],
+      )).rows;
+      const [next] = (await client.query(
+        `INSERT INTO meetings (incident_id, kind, title, organisation_id, starts_at) VALUES ($1, 'COORDINATION_CONFERENCE', 'Samverkanskonferens 2', $2, now() + interval '1 hour') RETURNING id`,
+        [incidentId, orgs[0]],
+      )).rows;
+      meetingId = next.id;
+      log(`  ${entries} entries; previous conference ${closed.id}`);
+      await client.query('VACUUM ANALYZE log_entries');
+    } finally {
+      await client.end();
+    }
+    tokens.clear();
+    const server = await startHub(url, `agenda-${label}`);
+    try {
+      const token = await login(server.hubUrl, people[1].email);
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+      const body = { query: AGENDA, variables: { id: meetingId } };
+      const probe = await post(server.hubUrl, body, headers);
+      if (probe.body.errors) throw new Error(`scenario 7: ${JSON.stringify(probe.body.errors).slice(0, 500)}`);
+      const agenda = probe.body.data.meeting.agenda;
+      const spec = { kind: 'static', connections: 32, headers, body: JSON.stringify(body), url: server.hubUrl, path: '/graphql' };
+      loadRun({ ...spec, duration: cfg.warmup });
+      const rounds = [];
+      for (let r = 0; r < cfg.runs; r++) {
+        rounds.push(measuredRun({ ...spec, duration: cfg.duration }, server.hub.pid));
+        log(`  scenario 7 ${label} round ${r + 1}: hub ${rounds.at(-1).rps.toFixed(0)} req/s p50 ${rounds.at(-1).p50} p99 ${rounds.at(-1).p99} ms | ${JSON.stringify(rounds.at(-1).outcomes)}`);
+      }
+      out[label] = {
+        entries,
+        sizes: { newEntries: agenda.newEntries.length, openNeeds: agenda.openNeeds.length, openQuestions: agenda.openQuestions.length, actionsDue: agenda.actionsDue.length, bytes: JSON.stringify(probe.body).length },
+        hub: { rps: median(rounds.map((x) => x.rps)), p50: median(rounds.map((x) => x.p50)), p99: median(rounds.map((x) => x.p99)), rounds },
+        // After the load's last requests have been answered, so that they are not counted too.
+        statementsPerRequest: await sleep(3000).then(() => countPerRequest(server.hub, server.hubUrl, body, headers)),
+      };
+      log(`  scenario 7 ${label}: ${JSON.stringify(out[label].sizes)}, ${out[label].statementsPerRequest} statements per request`);
+    } finally {
+      await stopProcess(server.hub);
+    }
+  }
+  out.p50Ratio = out.large.hub.p50 / out.small.hub.p50;
+  out.sameStatements = out.large.statementsPerRequest === out.small.statementsPerRequest;
+  results.scenarios['7'] = out;
+}
+
 function printTable() {
   const S = results.scenarios;
   const rows = [];
@@ -606,6 +700,13 @@ function printTable() {
   log(line(head));
   log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) log(line(r));
+  if (S['7']) {
+    for (const l of ['small', 'large']) {
+      const x = S['7'][l];
+      log(`Scenario 7 agenda @ ${x.entries} log entries: ${f(x.hub.rps)} req/s, p50 ${f(x.hub.p50)} ms, p99 ${f(x.hub.p99)} ms, ${f(x.statementsPerRequest, 1)} SQL/request, ${x.sizes.bytes} bytes`);
+    }
+    log(`Scenario 7: SQL per request ${S['7'].sameStatements ? 'the same' : 'NOT the same'} for both logs; p50 ratio large/small ${f(S['7'].p50Ratio, 2)}`);
+  }
   if (S['4']) log(`\nScenario 4: ${S['4'].delivered}/${S['4'].expected} delivered, ${S['4'].missed} missed, ${S['4'].leaked} leaked; commit-to-receive p50 ${S['4'].p50} ms, p99 ${S['4'].p99} ms; hub RSS peak ${f(S['4'].hubRssMbPeak)} MB (${S['4'].published} reports, ${S['4'].publishFailures} failed)`);
   if (S['5']) log(`Scenario 5: ${S['5'].total} accepts in ${f(S['5'].seconds, 2)} s (${f(S['5'].rps)} /s): ${JSON.stringify(S['5'].outcomes)}; invariants: ${S['5'].verify.ok ? 'hold' : 'VIOLATED'}`);
 }

@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const AGENDA = `query ($id: ID!) { meeting(id: $id) { agenda {
-  newEntries { number title } openNeeds { number } openQuestions { number } actionsDue { number overdue }
-  participantStatus { organisation { id } operationalStatus } } } }`;
+  previousMeeting { id } newEntries { number kind title status } openNeeds { number title responsibleOrganisation { name } dueAt }
+  openQuestions { number title } actionsDue { number title overdue dueAt } participantStatus { organisation { name } operationalStatus reportOverdue } } } }`;
 
 /** `n` entries of every kind and visibility, in one statement (the fixture is not what is measured). */
 async function fillLog(incidentId: string, orgIds: string[], n: number): Promise<void> {
