@@ -26,6 +26,8 @@ import type { Organisation } from '../organisations/models/organisation.model.js
 /** What createIn needs: createIncident's input, and who leads (the caller's organisation, or a scenario's lead). */
 export type NewIncident = Omit<CreateIncidentInput, 'participantOrganisationIds'> & {
   leadOrganisationId: string;
+  /** When given, the lead must be an active organisation too, reported on this field (a scenario's lead may have been deactivated since). */
+  leadField?: string;
   participantOrganisationIds: string[];
   /** The scenario version the incident is started from, if any. */
   scenarioVersionId?: string;
@@ -172,6 +174,7 @@ export class IncidentsService {
   async createIn(tx: Tx, input: NewIncident, participantsField: string): Promise<Incident> {
     const lead = input.leadOrganisationId;
     const invited = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== lead);
+    if (input.leadField) await this.requireActiveOrganisations(tx, [lead], input.leadField);
     if (invited.length) await this.requireActiveOrganisations(tx, invited, participantsField);
     // One row per year, incremented under its row lock: concurrent creations queue for that
     // moment only, and a rolled-back creation gives its number back.
