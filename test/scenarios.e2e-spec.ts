@@ -242,3 +242,30 @@ describe('who sees, edits and activates', () => {
     expect((await hub.gql<any>(ACTIVATE_SCENARIO, { input: { scenarioId: scenario.id, exercise: true } }, coordinator.headers)).body.errors).toBeUndefined();
   });
 });
+
+describe('the printable card', () => {
+  const card = (id: string, headers: Record<string, string>, query = '') => fetch(`${hub.url}/scenarios/${id}/card${query}`, { headers });
+
+  it('shows the current version with names, as JSON and as escaped HTML, to whoever sees the scenario', async () => {
+    const scenario = await createScenario(lead.headers, { name: 'Vattenbrist <i>', content: scenarioContent(orgs.L, [orgs.P], resourceTypeId) });
+    const json = await card(scenario.id, viewer.headers, '?format=json');
+    expect(json.status).toBe(200);
+    const body = await json.json();
+    expect(body).toMatchObject({
+      scenario: { name: 'Vattenbrist <i>', shared: false },
+      version: { version: 1 },
+      participants: [expect.any(String)],
+      links: [{ name: 'Samverkan el', channel: 'RAKEL_TALKGROUP', invited: [expect.any(String)] }],
+      logEntries: [{ kind: 'ACTION', dueOffsetMinutes: 120 }, { kind: 'QUESTION' }, { kind: 'INFORMATION', responsible: null }],
+      meetings: [{ offsetMinutes: 60, dailyAt: '08:00' }],
+      resourceNeeds: [{ quantity: 4, priority: 'HIGH' }],
+    });
+    const html = await card(scenario.id, { ...viewer.headers, accept: 'text/html' });
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    const text = await html.text();
+    expect(text).toContain('Vattenbrist &lt;i&gt;');
+    expect(text).toContain('+2 h');
+    expect((await card(scenario.id, outsider.headers, '?format=json')).status).toBe(404);
+    expect((await card(scenario.id, {}, '?format=json')).status).toBe(401);
+  });
+});

@@ -78,7 +78,7 @@ export class ScenarioActivationService {
           visibility: LogVisibility.ALL_PARTICIPANTS,
           occurredAt: at,
           responsibleOrganisationId: e.responsibleOrganisationId ?? undefined,
-          dueAt: e.dueOffsetMinutes === null ? undefined : offset(e.dueOffsetMinutes),
+          dueAt: e.dueOffsetMinutes == null ? undefined : offset(e.dueOffsetMinutes),
         });
       }
       for (const m of c.meetings) {

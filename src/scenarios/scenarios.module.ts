@@ -5,6 +5,7 @@ import { IncidentsModule } from '../incidents/incidents.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { ResourcesModule } from '../resources/resources.module.js';
 import { StaffLogModule } from '../staff-log/staff-log.module.js';
+import { ScenarioCardController } from './scenario-card.controller.js';
 import { ScenarioActivationService } from './scenario-activation.service.js';
 import { IncidentScenarioResolver, ScenariosResolver } from './scenarios.resolver.js';
 import { SCENARIO_ACCESS_RULES } from './scenarios.access.js';
@@ -13,6 +14,7 @@ import { ScenariosService } from './scenarios.service.js';
 /** Prepared scenarios and their activation (issue 17, docs/scenarios.md). */
 @Module({
   imports: [IncidentsModule, OrganisationsModule, CommunicationLinksModule, StaffLogModule, ResourcesModule],
+  controllers: [ScenarioCardController],
   providers: [accessRules(...SCENARIO_ACCESS_RULES), ScenariosService, ScenarioActivationService, ScenariosResolver, IncidentScenarioResolver],
 })
 export class ScenariosModule {}

@@ -105,6 +105,26 @@ export class ScenariosService {
     return rowLoader<ScenarioRow>(ctx, this.db, 'scenario', `SELECT ${SCENARIO_COLUMNS} FROM scenarios s WHERE s.id = ANY($1::uuid[])`);
   }
 
+  /** The printable card (GET /scenarios/:id/card): the current version with the names of its organisations and resource types. */
+  async card(ctx: RequestContext, id: string): Promise<ScenarioCard> {
+    const scenario = await this.findVisible(ctx, id);
+    const v = await this.currentVersion(ctx, scenario);
+    const orgName = async (orgId: string | null) => (orgId ? ((await this.organisations.findById(ctx, orgId))?.name ?? orgId) : null);
+    const types = new Map((v.resourceNeeds.length ? await this.catalogue.listTypes(ctx) : []).map((t) => [t.id, t]));
+    return {
+      scenario: { id: scenario.id, name: scenario.name, shared: scenario.shared, owner: await orgName(scenario.ownerOrganisationId), archived: scenario.archived },
+      version: { id: v.id, version: v.version, createdAt: v.createdAt.toISOString() },
+      incident: { category: v.category, title: v.title, description: v.description },
+      lead: (await orgName(v.leadOrganisationId))!,
+      participants: await Promise.all(v.participantOrganisationIds.map(async (o) => (await orgName(o))!)),
+      reportIntervalMinutes: v.reportIntervalMinutes,
+      links: await Promise.all(v.links.map(async ({ participantOrganisationIds, ...l }) => ({ ...l, invited: await Promise.all(participantOrganisationIds.map(async (o) => (await orgName(o))!)) }))),
+      logEntries: await Promise.all(v.logEntries.map(async ({ responsibleOrganisationId, ...e }) => ({ ...e, responsible: await orgName(responsibleOrganisationId) }))),
+      meetings: v.meetings,
+      resourceNeeds: v.resourceNeeds.map(({ resourceTypeId, ...n }) => ({ ...n, resourceType: types.get(resourceTypeId)?.name ?? resourceTypeId, unit: types.get(resourceTypeId)?.unit ?? '' })),
+    };
+  }
+
   // ------------------------------------------------------------------ changing
 
   /** LIAISON_OFFICER and up (the guard) for the own organisation; a shared (regional) one: COORDINATOR and up. */
@@ -249,6 +269,20 @@ export class ScenariosService {
     const missing = ids.filter((_, i) => !found[i]?.active);
     if (missing.length) throw BadUserInputError.field(field, `${field} names unknown or inactive organisations: ${missing.join(', ')}`);
   }
+}
+
+/** The printable card, as JSON and as the data of the HTML page: names rather than ids. */
+export interface ScenarioCard {
+  scenario: { id: string; name: string; shared: boolean; owner: string | null; archived: boolean };
+  version: { id: string; version: number; createdAt: string };
+  incident: { category: string; title: string; description: string };
+  lead: string;
+  participants: string[];
+  reportIntervalMinutes: number | null;
+  links: { name: string; channel: string; address: string; schedule: string | null; invited: string[] }[];
+  logEntries: { kind: string; title: string; text: string | null; responsible: string | null; dueOffsetMinutes: number | null }[];
+  meetings: { kind: string; title: string; offsetMinutes: number; dailyAt: string | null }[];
+  resourceNeeds: { resourceType: string; unit: string; quantity: number; priority: string; justification: string | null }[];
 }
 
 export function scenarioArchivedError(): ConflictError {

@@ -20,11 +20,11 @@ export function scenarioContent(lead: string, participants: string[], resourceTy
   };
 }
 
-/** A scenario written straight to the database (version 1), owned by `owner` or shared when null. */
-export async function insertScenario(db: DataSource, owner: string | null, lead: string, participants: string[]): Promise<{ id: string; versionId: string }> {
+/** A scenario written straight to the database (version 1, scenarioContent's), owned by `owner` or shared when null. */
+export async function insertScenario(db: DataSource, owner: string | null, lead: string, participants: string[], resourceTypeId?: string): Promise<{ id: string; versionId: string }> {
   return db.transaction(async (m) => {
     const [s] = await m.query(`INSERT INTO scenarios (name, owner_organisation_id, current_version) VALUES ('Matrisscenario', $1, 1) RETURNING id`, [owner]);
-    const content = { ...scenarioContent(lead, participants), links: [], logEntries: [], meetings: [] };
+    const content = scenarioContent(lead, participants, resourceTypeId);
     const [v] = await m.query(`INSERT INTO scenario_versions (scenario_id, version, name, lead_organisation_id, content) VALUES ($1, 1, 'Matrisscenario', $2, $3) RETURNING id`, [
       s.id,
       lead,
