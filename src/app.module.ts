@@ -29,6 +29,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { WebsocketSessionsService } from './auth/websocket-sessions.service.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
+import { ScenariosModule } from './scenarios/scenarios.module.js';
 import { StaffLogModule } from './staff-log/staff-log.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -69,6 +70,7 @@ export class AppModule {
         CommunicationLinksModule,
         ResourcesModule,
         StaffLogModule,
+        ScenariosModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DEMO_INCIDENT, DEMO_ORGANISATIONS } from '../src/demo/demo-region.data.js';
+import { DEMO_INCIDENT_SCENARIO, DEMO_SCENARIOS } from '../src/demo/demo-scenarios.js';
 import { loadDemoRegion } from '../src/demo/seed-demo-region.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -41,6 +42,16 @@ it('loads an SSR-like region once; loading it again changes nothing', async () =
     expect(incident).toEqual({ status: 'ACTIVE', participants: DEMO_INCIDENT.participants.length, leads: 1 });
     const [{ n: holdings }] = await runner.query(`SELECT count(*)::int AS n FROM resource_holdings h JOIN organisations o ON o.id = h.organisation_id WHERE o.code = ANY($1)`, [DEMO_ORGANISATIONS.map((o) => o.code)]);
     expect(holdings).toBeGreaterThan(100);
+    // Three scenarios, and the demo incident started from Norrtälje's "Storm".
+    const scenarios = await runner.query(`SELECT s.name, v.version FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id WHERE s.name = ANY($1) ORDER BY s.name`, [
+      DEMO_SCENARIOS.map((d) => d.name),
+    ]);
+    expect(scenarios).toEqual(DEMO_SCENARIOS.map((d) => ({ name: d.name, version: 1 })).sort((a, b) => a.name.localeCompare(b.name)));
+    const [{ name }] = await runner.query(
+      `SELECT s.name FROM incidents i JOIN scenario_versions v ON v.id = i.scenario_version_id JOIN scenarios s ON s.id = v.scenario_id WHERE i.reference = $1`,
+      [DEMO_INCIDENT.reference],
+    );
+    expect(name).toBe(DEMO_INCIDENT_SCENARIO);
   } finally {
     await runner.rollbackTransaction();
     await runner.release();

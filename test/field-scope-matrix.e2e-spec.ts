@@ -8,6 +8,7 @@ import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { insertLink } from './support/link-fixtures.js';
 import { runMeeting, scheduleMeeting, writeEntry } from './support/log-fixtures.js';
 import { createRequest, insertHolding, insertResourceType, offer, ok } from './support/resource-fixtures.js';
+import { insertScenario } from './support/scenario-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { WsClient } from './support/ws-client.js';
 
@@ -32,6 +33,7 @@ interface World {
   link: string;
   logEntry: string;
   meeting: string;
+  scenario: string;
   /** A liaison officer of the own organisation, who wrote the reports and the request. */
   user: Record<string, string>;
   keys: Record<string, TestApiKey>;
@@ -59,6 +61,8 @@ const ROOTS: Record<string, (w: World) => string> = {
   communicationLink: (w) => `(id: "${w.link}")`,
   logEntry: (w) => `(id: "${w.logEntry}")`,
   meeting: (w) => `(id: "${w.meeting}")`,
+  scenario: (w) => `(id: "${w.scenario}")`,
+  scenarios: () => '',
   myLogTasks: () => '',
   organisation: (w) => `(id: "${w.own}")`,
   resourceHoldings: (w) => `(organisationId: "${w.own}")`,
@@ -202,9 +206,12 @@ beforeAll(async () => {
   await ok(hub.gql(`mutation ($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }`, { input: { entryId: action.id, note: 'På väg', status: 'IN_PROGRESS' } }, reporter.headers));
   await writeEntry(hub, reporter.headers, { incidentId: incident.id, kind: 'NEED', title: 'Pumpar', visibility: 'RESTRICTED', recipientOrganisationIds: [partner.id], resourceRequestId: request });
   const meeting = await scheduleMeeting(hub, reporter.headers, conference);
+  // A scenario with every part, and the incident recorded as started from it (Incident.scenarioVersion).
+  const scenario = await insertScenario(hub.db, own.id, own.id, [partner.id], type);
+  await hub.db.query(`UPDATE incidents SET scenario_version_id = $2 WHERE id = $1`, [incident.id, scenario.versionId]);
   const keys: Record<string, TestApiKey> = {};
   for (const column of COLUMNS) keys[column] = await createApiKey(hub.db, own.id, scopesOf(column));
-  w = { own: own.id, incident: incident.id, report: report.id, request, link, logEntry: action.id, meeting, user: reporter.headers, keys };
+  w = { own: own.id, incident: incident.id, report: report.id, request, link, logEntry: action.id, meeting, scenario: scenario.id, user: reporter.headers, keys };
 });
 afterAll(() => hub.close());
 

@@ -16,6 +16,7 @@ import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
+import type { IncidentFacts } from '../incidents/incidents.access.js';
 import type { Incident } from '../incidents/models/incident.model.js';
 import type { ProposeCommunicationLinkInput, RespondToCommunicationLinkInput } from './dto/communication-link.inputs.js';
 import { CommunicationLinkStatus, LinkParticipantStatus } from './models/communication-link-enums.js';
@@ -149,48 +150,54 @@ export class CommunicationLinksService {
    * as ACCEPTED with its contact. The link stays PROPOSED until an invitee accepts.
    */
   async propose(ctx: RequestContext, input: ProposeCommunicationLinkInput): Promise<CommunicationLink> {
-    const p = ctx.who;
     const incidentId = input.incidentId.toLowerCase();
-    const invitees = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
     return this.tx.run(ctx, async (tx) => {
       await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      await lockOpenIncident(tx, incidentId);
-      if (!invitees.length) {
-        throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
-      }
-      const present = await tx.query<{ organisation_id: string }>(
-        `SELECT organisation_id FROM incident_participants WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[])`,
-        [incidentId, invitees],
-      );
-      const missing = invitees.filter((id) => !present.some((r) => r.organisation_id === id));
-      if (missing.length) {
-        throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds: ${missing.join(', ')} take no part in the incident`);
-      }
-
-      const [row] = await tx.query<CommunicationLinkRow>(
-        `INSERT INTO communication_links (incident_id, name, channel, address, schedule, initiating_organisation_id, created_by_user_id, created_by_api_key_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LINK_COLUMNS}`,
-        [incidentId, input.name.trim(), input.channel, input.address.trim(), blankToNull(input.schedule), p.organisationId, p.userId, p.apiKeyId],
-      );
-      await tx.query(
-        `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, responded_at, responded_by_user_id, responded_by_api_key_id)
-         VALUES ($1, $2, 'ACCEPTED', $3, $4, now(), $5, $6)`,
-        [row.id, p.organisationId, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
-      );
-      await tx.query(
-        `INSERT INTO communication_link_participants (link_id, organisation_id, status)
-         SELECT $1, unnest($2::uuid[]), 'INVITED'`,
-        [row.id, invitees],
-      );
-      tx.audit({
-        action: 'communicationLink.propose',
-        entityType: 'CommunicationLink',
-        entityId: row.id,
-        details: { incidentId, name: row.name, channel: row.channel, address: row.address, schedule: row.schedule, invitedOrganisationIds: invitees },
-      });
-      this.publishAfterCommit(tx, row);
-      return CommunicationLink.fromRow(row);
+      const incident = await lockOpenIncident(tx, incidentId);
+      return this.proposeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
     });
+  }
+
+  /**
+   * The proposal itself, inside the caller's transaction, for `organisationId` (the caller's
+   * own, or a scenario's lead at activation), in an incident the caller has checked access to
+   * and share-locked (`incident`: its participants then).
+   */
+  async proposeIn(ctx: RequestContext, tx: Tx, incident: IncidentFacts, organisationId: string, input: ProposeCommunicationLinkInput): Promise<CommunicationLink> {
+    const p = ctx.who;
+    const incidentId = input.incidentId;
+    const invitees = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== organisationId);
+    if (!invitees.length) {
+      throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds must name at least one organisation besides your own');
+    }
+    const missing = invitees.filter((id) => !incident.participantOrganisationIds.includes(id));
+    if (missing.length) {
+      throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds: ${missing.join(', ')} take no part in the incident`);
+    }
+
+    const [row] = await tx.query<CommunicationLinkRow>(
+      `INSERT INTO communication_links (incident_id, name, channel, address, schedule, initiating_organisation_id, created_by_user_id, created_by_api_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LINK_COLUMNS}`,
+      [incidentId, input.name.trim(), input.channel, input.address.trim(), blankToNull(input.schedule), organisationId, p.userId, p.apiKeyId],
+    );
+    await tx.query(
+      `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, responded_at, responded_by_user_id, responded_by_api_key_id)
+       VALUES ($1, $2, 'ACCEPTED', $3, $4, now(), $5, $6)`,
+      [row.id, organisationId, blankToNull(input.contactName), blankToNull(input.contactPhone), p.userId, p.apiKeyId],
+    );
+    await tx.query(
+      `INSERT INTO communication_link_participants (link_id, organisation_id, status)
+       SELECT $1, unnest($2::uuid[]), 'INVITED'`,
+      [row.id, invitees],
+    );
+    tx.audit({
+      action: 'communicationLink.propose',
+      entityType: 'CommunicationLink',
+      entityId: row.id,
+      details: { incidentId, name: row.name, channel: row.channel, address: row.address, schedule: row.schedule, invitedOrganisationIds: invitees },
+    });
+    this.publishAfterCommit(tx, row);
+    return CommunicationLink.fromRow(row);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { CommunicationPlan, CommunicationPlanLink } from './communication-links.service.js';
 
-const CHANNEL_LABEL: Record<string, string> = {
+export const CHANNEL_LABEL: Record<string, string> = {
   RAKEL_TALKGROUP: 'RAKEL talkgroup',
   TELEPHONE_CONFERENCE: 'Telephone conference',
   VIDEO_CONFERENCE: 'Video conference',

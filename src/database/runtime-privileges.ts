@@ -42,6 +42,9 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, string>> = {
   log_entry_updates: 'SELECT, INSERT',
   meetings: 'SELECT, INSERT, UPDATE',
   meeting_participants: 'SELECT, INSERT',
+  scenarios: 'SELECT, INSERT, UPDATE',
+  // A version is never changed: an edit is a new version.
+  scenario_versions: 'SELECT, INSERT',
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

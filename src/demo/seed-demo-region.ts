@@ -7,6 +7,7 @@ import { loadDemoSituationReports } from './demo-situation-reports.js';
 import { loadDemoStaffLog } from './demo-staff-log.js';
 import { loadDemoResources } from './demo-resources.js';
 import { DEMO_HOLDINGS_BY_KIND, DEMO_INCIDENT, DEMO_ORGANISATIONS, DEMO_RESOURCE_TYPES } from './demo-region.data.js';
+import { DEMO_INCIDENT_SCENARIO, loadDemoScenarios } from './demo-scenarios.js';
 
 /** The demo logins printed at start and listed in the README. */
 export const DEMO_LOGINS = {
@@ -70,12 +71,16 @@ export async function loadDemoRegion(m: EntityManager): Promise<boolean> {
     [holdings.map((h) => h.org), holdings.map((h) => h.type), holdings.map((h) => h.quantity), holdings.map((h) => h.lat), holdings.map((h) => h.lng), holdings.map((h) => h.place)],
   );
 
+  await loadDemoScenarios(m);
   const inc = DEMO_INCIDENT;
+  // Started from Norrtälje's "Storm" scenario (version 1), as Incident.scenarioVersion shows.
   await m.query(
-    `INSERT INTO incidents (reference, title, description, category, status, latitude, longitude, location_name, lead_organisation_id, started_at)
-     SELECT $1, $2, $3, $4, 'ACTIVE', $5, $6, $7, o.id, now() - interval '18 hours' FROM organisations o WHERE o.code = $8
+    `INSERT INTO incidents (reference, title, description, category, status, latitude, longitude, location_name, lead_organisation_id, started_at, scenario_version_id)
+     SELECT $1, $2, $3, $4, 'ACTIVE', $5, $6, $7, o.id, now() - interval '18 hours',
+            (SELECT v.id FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id AND v.version = 1 WHERE s.name = $9 AND s.owner_organisation_id = o.id)
+       FROM organisations o WHERE o.code = $8
      ON CONFLICT (reference) DO NOTHING`,
-    [inc.reference, inc.title, inc.description, inc.category, inc.lat, inc.lng, inc.locationName, inc.lead],
+    [inc.reference, inc.title, inc.description, inc.category, inc.lat, inc.lng, inc.locationName, inc.lead, DEMO_INCIDENT_SCENARIO],
   );
   await m.query(
     `INSERT INTO incident_participants (incident_id, organisation_id, lead, joined_at)

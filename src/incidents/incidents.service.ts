@@ -23,6 +23,16 @@ import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
 
+/** What createIn needs: createIncident's input, and who leads (the caller's organisation, or a scenario's lead). */
+export type NewIncident = Omit<CreateIncidentInput, 'participantOrganisationIds'> & {
+  leadOrganisationId: string;
+  /** When given, the lead must be an active organisation too, reported on this field (a scenario's lead may have been deactivated since). */
+  leadField?: string;
+  participantOrganisationIds: string[];
+  /** The scenario version the incident is started from, if any. */
+  scenarioVersionId?: string;
+};
+
 interface ParticipantRow {
   incident_id: string;
   organisation_id: string;
@@ -149,48 +159,69 @@ export class IncidentsService {
   /** LIAISON_OFFICER and up (the guard); the caller's organisation leads, the invited join. */
   async create(ctx: RequestContext, input: CreateIncidentInput): Promise<Incident> {
     const p = ctx.who;
-    const invited = [...new Set((input.participantOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
-    return this.tx.run(ctx, async (tx) => {
-      if (invited.length) await this.requireActiveOrganisations(tx, invited, 'input.participantOrganisationIds');
-      // One row per year, incremented under its row lock: concurrent creations queue for that
-      // moment only, and a rolled-back creation gives its number back.
-      const [counter] = await tx.query<{ year: number; n: number }>(
-        `INSERT INTO incident_reference_counters (year, last_number)
-         VALUES (extract(year FROM now() AT TIME ZONE 'Europe/Stockholm')::int, 1)
-         ON CONFLICT (year) DO UPDATE SET last_number = incident_reference_counters.last_number + 1
-         RETURNING year, last_number AS n`,
-      );
-      const reference = formatReference(counter.year, counter.n);
-      const [row] = await tx.query<IncidentRow>(
-        `INSERT INTO incidents (reference, title, description, category, exercise, latitude, longitude, location_name, lead_organisation_id, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now())) RETURNING ${INCIDENT_COLUMNS}`,
-        [
-          reference,
-          input.title.trim(),
-          input.description,
-          input.category,
-          input.exercise ?? false,
-          input.location?.latitude ?? null,
-          input.location?.longitude ?? null,
-          input.locationName ?? null,
-          p.organisationId,
-          input.startedAt ?? null,
-        ],
-      );
-      await tx.query(
-        `INSERT INTO incident_participants (incident_id, organisation_id, lead, joined_at)
-         SELECT $1, o, o = $2, $3 FROM unnest($4::uuid[]) AS o`,
-        [row.id, p.organisationId, row.created_at, [p.organisationId, ...invited]],
-      );
-      tx.audit({
-        action: 'incident.create',
-        entityType: 'Incident',
-        entityId: row.id,
-        details: { reference, title: row.title, category: row.category, exercise: row.exercise, participantOrganisationIds: invited },
-      });
-      this.publishChanged(tx, row.id);
-      return Incident.fromRow(row);
+    return this.tx.run(ctx, (tx) =>
+      this.createIn(tx, { ...input, leadOrganisationId: p.organisationId, participantOrganisationIds: input.participantOrganisationIds ?? [] }, 'input.participantOrganisationIds'),
+    );
+  }
+
+  /**
+   * The creation itself, inside the caller's transaction (createIncident's, or a scenario's
+   * activation, which adds what lives in the incident in the same transaction): the reference,
+   * the incident, the lead and the invited as participants, the audit event and, after commit,
+   * incidentChanged (which tells every participant). `participantsField` names the field an
+   * unknown or inactive invited organisation is reported on.
+   */
+  async createIn(tx: Tx, input: NewIncident, participantsField: string): Promise<Incident> {
+    const lead = input.leadOrganisationId;
+    const invited = [...new Set(input.participantOrganisationIds.map((id) => id.toLowerCase()))].filter((id) => id !== lead);
+    if (input.leadField) await this.requireActiveOrganisations(tx, [lead], input.leadField);
+    if (invited.length) await this.requireActiveOrganisations(tx, invited, participantsField);
+    // One row per year, incremented under its row lock: concurrent creations queue for that
+    // moment only, and a rolled-back creation gives its number back.
+    const [counter] = await tx.query<{ year: number; n: number }>(
+      `INSERT INTO incident_reference_counters (year, last_number)
+       VALUES (extract(year FROM now() AT TIME ZONE 'Europe/Stockholm')::int, 1)
+       ON CONFLICT (year) DO UPDATE SET last_number = incident_reference_counters.last_number + 1
+       RETURNING year, last_number AS n`,
+    );
+    const reference = formatReference(counter.year, counter.n);
+    const [row] = await tx.query<IncidentRow>(
+      `INSERT INTO incidents (reference, title, description, category, exercise, latitude, longitude, location_name, lead_organisation_id, started_at, scenario_version_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, now()), $11) RETURNING ${INCIDENT_COLUMNS}`,
+      [
+        reference,
+        input.title.trim(),
+        input.description,
+        input.category,
+        input.exercise ?? false,
+        input.location?.latitude ?? null,
+        input.location?.longitude ?? null,
+        input.locationName ?? null,
+        lead,
+        input.startedAt ?? null,
+        input.scenarioVersionId ?? null,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO incident_participants (incident_id, organisation_id, lead, joined_at)
+       SELECT $1, o, o = $2, $3 FROM unnest($4::uuid[]) AS o`,
+      [row.id, lead, row.created_at, [lead, ...invited]],
+    );
+    tx.audit({
+      action: 'incident.create',
+      entityType: 'Incident',
+      entityId: row.id,
+      details: {
+        reference,
+        title: row.title,
+        category: row.category,
+        exercise: row.exercise,
+        participantOrganisationIds: invited,
+        ...(input.scenarioVersionId ? { leadOrganisationId: lead, scenarioVersionId: input.scenarioVersionId } : {}),
+      },
     });
+    this.publishChanged(tx, row.id);
+    return Incident.fromRow(row);
   }
 
   /** COORDINATOR, or a LIAISON_OFFICER of the lead organisation; nothing changes in a CLOSED incident. */

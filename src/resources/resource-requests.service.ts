@@ -5,12 +5,12 @@ import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
-import { TransactionService } from '../database/transaction.service.js';
+import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { incidentClosedError, lockIncident } from '../incidents/incident-locks.js';
+import { incidentClosedError, lockIncident, type LockedIncident } from '../incidents/incident-locks.js';
 import { incidentVisibleSql } from '../incidents/incidents.access.js';
 import { IncidentStatus } from '../incidents/models/incident.enums.js';
 import type { CreateResourceRequestInput } from './dto/resource.inputs.js';
@@ -135,41 +135,50 @@ export class ResourceRequestsService {
 
   /** A participant asks for a resource for its own organisation (EDXL-RM RequestResource). */
   async create(ctx: RequestContext, input: CreateResourceRequestInput): Promise<ResourceRequest> {
-    const p = ctx.who;
     return this.tx.run(ctx, async (tx) => {
       await this.access.requireAccess(ctx, Permission.IncidentContribute, input.incidentId, tx.manager);
       const incident = await lockIncident(tx, input.incidentId);
       if (incident.status === IncidentStatus.CLOSED) throw incidentClosedError();
-      const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
-      if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
-      const [row] = await tx.query<ResourceRequestRow>(
-        `INSERT INTO resource_requests AS r (incident_id, requesting_organisation_id, resource_type_id, quantity_requested, priority, needed_by,
-                delivery_latitude, delivery_longitude, delivery_location_name, justification, created_by_user_id, created_by_api_key_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${REQUEST_COLUMNS}`,
-        [
-          input.incidentId,
-          p.organisationId,
-          input.resourceTypeId,
-          input.quantity,
-          input.priority ?? 'NORMAL',
-          input.neededBy ?? null,
-          input.deliveryLocation?.latitude ?? null,
-          input.deliveryLocation?.longitude ?? null,
-          input.deliveryLocationName ?? null,
-          input.justification ?? null,
-          p.userId,
-          p.apiKeyId,
-        ],
-      );
-      tx.audit({
-        action: 'resourceRequest.create',
-        entityType: 'ResourceRequest',
-        entityId: row.id,
-        details: { incidentId: input.incidentId, resourceTypeId: input.resourceTypeId, quantity: input.quantity, priority: row.priority },
-      });
-      this.events.requestChanged(tx, row, incident);
-      return ResourceRequest.fromRow(row);
+      return this.createIn(ctx, tx, incident, ctx.who.organisationId, input);
     });
+  }
+
+  /**
+   * The request itself, inside the caller's transaction, for `organisationId` (the caller's own,
+   * or a scenario's lead at activation), in an open incident the caller has checked access to
+   * and share-locked (`incident`, whose participants the event carries).
+   */
+  async createIn(ctx: RequestContext, tx: Tx, incident: LockedIncident, organisationId: string, input: CreateResourceRequestInput): Promise<ResourceRequest> {
+    const p = ctx.who;
+    const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
+    if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
+    const [row] = await tx.query<ResourceRequestRow>(
+      `INSERT INTO resource_requests AS r (incident_id, requesting_organisation_id, resource_type_id, quantity_requested, priority, needed_by,
+              delivery_latitude, delivery_longitude, delivery_location_name, justification, created_by_user_id, created_by_api_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${REQUEST_COLUMNS}`,
+      [
+        input.incidentId,
+        organisationId,
+        input.resourceTypeId,
+        input.quantity,
+        input.priority ?? 'NORMAL',
+        input.neededBy ?? null,
+        input.deliveryLocation?.latitude ?? null,
+        input.deliveryLocation?.longitude ?? null,
+        input.deliveryLocationName ?? null,
+        input.justification ?? null,
+        p.userId,
+        p.apiKeyId,
+      ],
+    );
+    tx.audit({
+      action: 'resourceRequest.create',
+      entityType: 'ResourceRequest',
+      entityId: row.id,
+      details: { incidentId: input.incidentId, resourceTypeId: input.resourceTypeId, quantity: input.quantity, priority: row.priority },
+    });
+    this.events.requestChanged(tx, row, incident);
+    return ResourceRequest.fromRow(row);
   }
 
   /**

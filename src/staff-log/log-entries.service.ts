@@ -14,7 +14,7 @@ import { decodeCursor, toConnection, type Connection } from '../common/paginatio
 import type { RequestContext } from '../common/request/request-context.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
-import { incidentVisibleSql } from '../incidents/incidents.access.js';
+import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
 import { IncidentsService, likePattern } from '../incidents/incidents.service.js';
 import type { ResourceRequest } from '../resources/models/resource-request.model.js';
 import { ResourceRequestsService } from '../resources/resource-requests.service.js';
@@ -251,11 +251,25 @@ export class LogEntriesService {
    * number; a rollback gives its number back (DESIGN.md, invariant 7).
    */
   async write(ctx: RequestContext, input: WriteLogEntryInput): Promise<LogEntry> {
-    const p = ctx.who;
     const incidentId = input.incidentId.toLowerCase();
+    return this.tx.run(ctx, async (tx) => {
+      await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
+      const incident = await lockOpenIncident(tx, incidentId);
+      return this.writeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
+    });
+  }
+
+  /**
+   * The writing itself, inside the caller's transaction, for `organisationId` (the caller's own,
+   * or a scenario's lead at activation), in an incident the caller has checked access to and
+   * share-locked (`incident`: its participants then).
+   */
+  async writeIn(ctx: RequestContext, tx: Tx, incident: IncidentFacts, organisationId: string, input: WriteLogEntryInput): Promise<LogEntry> {
+    const p = ctx.who;
+    const incidentId = input.incidentId;
     const kind = input.kind;
     const task = TASK_KINDS.includes(kind);
-    const recipients = [...new Set((input.recipientOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== p.organisationId);
+    const recipients = [...new Set((input.recipientOrganisationIds ?? []).map((id) => id.toLowerCase()))].filter((id) => id !== organisationId);
     const responsible = input.responsibleOrganisationId?.toLowerCase() ?? null;
     if (input.visibility === LogVisibility.RESTRICTED && !recipients.length) {
       throw BadUserInputError.field('input.recipientOrganisationIds', 'input.recipientOrganisationIds must name at least one other participant for a RESTRICTED entry');
@@ -268,7 +282,7 @@ export class LogEntriesService {
         if (input[f] !== undefined && input[f] !== null) throw BadUserInputError.field(`input.${f}`, `input.${f} is only for NEED, QUESTION and ACTION entries`);
       }
     }
-    if (input.visibility === LogVisibility.INTERNAL && responsible && responsible !== p.organisationId) {
+    if (input.visibility === LogVisibility.INTERNAL && responsible && responsible !== organisationId) {
       throw BadUserInputError.field('input.responsibleOrganisationId', 'input.responsibleOrganisationId of an INTERNAL entry can only be your own organisation, the only one that reads it');
     }
     if (input.resourceRequestId && kind !== LogEntryKind.NEED) {
@@ -278,62 +292,58 @@ export class LogEntriesService {
       throw BadUserInputError.field('input.parentId', 'input.parentId is only for a DECISION (answering a QUESTION) or an ACTION (carrying out a DECISION)');
     }
 
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      const outsiders = [...recipients, ...(responsible ? [responsible] : [])].filter((id) => !incident.participantOrganisationIds.includes(id));
-      if (outsiders.length) {
-        const field = responsible && outsiders.includes(responsible) ? 'input.responsibleOrganisationId' : 'input.recipientOrganisationIds';
-        throw BadUserInputError.field(field, `${field} must take part in the incident: ${outsiders.join(', ')}`);
-      }
-      const parentId = input.parentId ? await this.checkParent(ctx, tx, input.parentId.toLowerCase(), incidentId, PARENT_KIND[kind]!) : null;
-      const resourceRequestId = input.resourceRequestId ? await this.checkRequest(ctx, tx, input.resourceRequestId.toLowerCase(), incidentId) : null;
-      const meetingId = await this.meetingOf(ctx, tx, incidentId, input.meetingId?.toLowerCase());
+    const outsiders = [...recipients, ...(responsible ? [responsible] : [])].filter((id) => !incident.participantOrganisationIds.includes(id));
+    if (outsiders.length) {
+      const field = responsible && outsiders.includes(responsible) ? 'input.responsibleOrganisationId' : 'input.recipientOrganisationIds';
+      throw BadUserInputError.field(field, `${field} must take part in the incident: ${outsiders.join(', ')}`);
+    }
+    const parentId = input.parentId ? await this.checkParent(ctx, tx, input.parentId.toLowerCase(), incidentId, PARENT_KIND[kind]!) : null;
+    const resourceRequestId = input.resourceRequestId ? await this.checkRequest(ctx, tx, input.resourceRequestId.toLowerCase(), incidentId) : null;
+    const meetingId = await this.meetingOf(ctx, tx, incidentId, organisationId, input.meetingId?.toLowerCase());
 
-      const [{ number }] = await tx.query<{ number: number }>(
-        `INSERT INTO log_counters (incident_id, last_number) VALUES ($1, 1)
-         ON CONFLICT (incident_id) DO UPDATE SET last_number = log_counters.last_number + 1 RETURNING last_number AS number`,
-        [incidentId],
-      );
-      const status = task ? LogEntryStatus.OPEN : LogEntryStatus.DONE;
-      const [{ id }] = await tx.query<{ id: string }>(
-        `INSERT INTO log_entries (incident_id, number, kind, title, text, organisation_id, author_user_id, author_api_key_id, visibility, occurred_at,
-                                  initial_status, status, responsible_organisation_id, responsible_person, due_at, report_back, parent_id, resource_request_id, meeting_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, clock_timestamp()), $11, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
-        [
-          incidentId,
-          number,
-          kind,
-          input.title.trim(),
-          blankToNull(input.text),
-          p.organisationId,
-          p.userId,
-          p.apiKeyId,
-          input.visibility,
-          input.occurredAt ?? null,
-          status,
-          responsible,
-          blankToNull(input.responsiblePerson),
-          input.dueAt ?? null,
-          blankToNull(input.reportBack),
-          parentId,
-          resourceRequestId,
-          meetingId,
-        ],
-      );
-      if (recipients.length) {
-        await tx.query(`INSERT INTO log_entry_recipients (entry_id, incident_id, organisation_id) SELECT $1, $2, unnest($3::uuid[])`, [id, incidentId, recipients]);
-      }
-      const [row] = await tx.query<LogEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.id = $1`, [id]);
-      tx.audit({
-        action: 'logEntry.write',
-        entityType: 'LogEntry',
-        entityId: id,
-        details: { incidentId, number, kind, visibility: input.visibility, recipientOrganisationIds: recipients, responsibleOrganisationId: responsible, parentId, resourceRequestId, meetingId },
-      });
-      this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
-      return LogEntry.fromRow(row);
+    const [{ number }] = await tx.query<{ number: number }>(
+      `INSERT INTO log_counters (incident_id, last_number) VALUES ($1, 1)
+       ON CONFLICT (incident_id) DO UPDATE SET last_number = log_counters.last_number + 1 RETURNING last_number AS number`,
+      [incidentId],
+    );
+    const status = task ? LogEntryStatus.OPEN : LogEntryStatus.DONE;
+    const [{ id }] = await tx.query<{ id: string }>(
+      `INSERT INTO log_entries (incident_id, number, kind, title, text, organisation_id, author_user_id, author_api_key_id, visibility, occurred_at,
+                                initial_status, status, responsible_organisation_id, responsible_person, due_at, report_back, parent_id, resource_request_id, meeting_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE($10, clock_timestamp()), $11, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+      [
+        incidentId,
+        number,
+        kind,
+        input.title.trim(),
+        blankToNull(input.text),
+        organisationId,
+        p.userId,
+        p.apiKeyId,
+        input.visibility,
+        input.occurredAt ?? null,
+        status,
+        responsible,
+        blankToNull(input.responsiblePerson),
+        input.dueAt ?? null,
+        blankToNull(input.reportBack),
+        parentId,
+        resourceRequestId,
+        meetingId,
+      ],
+    );
+    if (recipients.length) {
+      await tx.query(`INSERT INTO log_entry_recipients (entry_id, incident_id, organisation_id) SELECT $1, $2, unnest($3::uuid[])`, [id, incidentId, recipients]);
+    }
+    const [row] = await tx.query<LogEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.id = $1`, [id]);
+    tx.audit({
+      action: 'logEntry.write',
+      entityType: 'LogEntry',
+      entityId: id,
+      details: { incidentId, number, kind, visibility: input.visibility, recipientOrganisationIds: recipients, responsibleOrganisationId: responsible, parentId, resourceRequestId, meetingId },
     });
+    this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
+    return LogEntry.fromRow(row);
   }
 
   /**
@@ -405,11 +415,11 @@ export class LogEntriesService {
    * otherwise) and which must be in progress in the same incident; or, when none is named, the
    * meeting the caller's own organisation is holding in the incident right now, if any.
    */
-  private async meetingOf(ctx: RequestContext, tx: Tx, incidentId: string, meetingId: string | undefined): Promise<string | null> {
+  private async meetingOf(ctx: RequestContext, tx: Tx, incidentId: string, organisationId: string, meetingId: string | undefined): Promise<string | null> {
     if (!meetingId) {
       const [held] = await tx.query<{ id: string }>(
         `SELECT id FROM meetings WHERE incident_id = $1 AND organisation_id = $2 AND status = 'IN_PROGRESS' ORDER BY started_at DESC, id LIMIT 1`,
-        [incidentId, ctx.who.organisationId],
+        [incidentId, organisationId],
       );
       return held?.id ?? null;
     }

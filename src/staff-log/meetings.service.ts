@@ -13,6 +13,7 @@ import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
+import type { IncidentFacts } from '../incidents/incidents.access.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
 import type { ParticipantStatus } from '../incidents/models/operational-picture.model.js';
 import { OperationalPictureService } from '../incidents/operational-picture.service.js';
@@ -175,32 +176,43 @@ export class MeetingsService {
    * the listed ones (the host among them).
    */
   async schedule(ctx: RequestContext, input: ScheduleMeetingInput): Promise<Meeting> {
-    const p = ctx.who;
     const incidentId = input.incidentId.toLowerCase();
+    const conference = input.kind === MeetingKind.COORDINATION_CONFERENCE;
+    return this.tx.run(ctx, async (tx) => {
+      await this.access.requireAccess(ctx, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, incidentId, tx.manager);
+      const incident = await lockOpenIncident(tx, incidentId);
+      return this.scheduleIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
+    });
+  }
+
+  /**
+   * The scheduling itself, inside the caller's transaction, hosted by `organisationId` (the
+   * caller's own, or a scenario's lead at activation), in an incident the caller has checked
+   * access to and share-locked (`incident`: its participants then).
+   */
+  async scheduleIn(ctx: RequestContext, tx: Tx, incident: IncidentFacts, organisationId: string, input: ScheduleMeetingInput): Promise<Meeting> {
+    const p = ctx.who;
+    const incidentId = input.incidentId;
     const conference = input.kind === MeetingKind.COORDINATION_CONFERENCE;
     if (!conference && input.participantOrganisationIds?.length) {
       throw BadUserInputError.field('input.participantOrganisationIds', 'input.participantOrganisationIds is only for a COORDINATION_CONFERENCE');
     }
     const invited = [...new Set((input.participantOrganisationIds ?? []).map((id) => id.toLowerCase()))];
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      const outsiders = invited.filter((id) => !incident.participantOrganisationIds.includes(id));
-      if (outsiders.length) {
-        throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds must take part in the incident: ${outsiders.join(', ')}`);
-      }
-      const [{ id }] = await tx.query<{ id: string }>(
-        `INSERT INTO meetings (incident_id, kind, title, organisation_id, starts_at, created_by_user_id, created_by_api_key_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [incidentId, input.kind, input.title.trim(), p.organisationId, input.startsAt, p.userId, p.apiKeyId],
-      );
-      const listed = invited.length ? [...new Set([p.organisationId, ...invited])] : [];
-      if (listed.length) await tx.query(`INSERT INTO meeting_participants (meeting_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [id, listed]);
-      const row = await this.selectRow(tx, id);
-      tx.audit({ action: 'meeting.schedule', entityType: 'Meeting', entityId: id, details: { incidentId, kind: input.kind, title: row.title, startsAt: row.starts_at, participantOrganisationIds: listed } });
-      this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
-      return Meeting.fromRow(row);
-    });
+    const outsiders = invited.filter((id) => !incident.participantOrganisationIds.includes(id));
+    if (outsiders.length) {
+      throw BadUserInputError.field('input.participantOrganisationIds', `input.participantOrganisationIds must take part in the incident: ${outsiders.join(', ')}`);
+    }
+    const [{ id }] = await tx.query<{ id: string }>(
+      `INSERT INTO meetings (incident_id, kind, title, organisation_id, starts_at, created_by_user_id, created_by_api_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [incidentId, input.kind, input.title.trim(), organisationId, input.startsAt, p.userId, p.apiKeyId],
+    );
+    const listed = invited.length ? [...new Set([organisationId, ...invited])] : [];
+    if (listed.length) await tx.query(`INSERT INTO meeting_participants (meeting_id, organisation_id) SELECT $1, unnest($2::uuid[])`, [id, listed]);
+    const row = await this.selectRow(tx, id);
+    tx.audit({ action: 'meeting.schedule', entityType: 'Meeting', entityId: id, details: { incidentId, kind: input.kind, title: row.title, startsAt: row.starts_at, participantOrganisationIds: listed } });
+    this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
+    return Meeting.fromRow(row);
   }
 
   /** PLANNED → IN_PROGRESS; entries its host writes meanwhile belong to it. */

@@ -64,6 +64,13 @@ export enum Permission {
   /** STAFF_MEETING: the holding organisation; COORDINATION_CONFERENCE: it, the incident's lead organisation, COORDINATOR. */
   MeetingManage = 'meeting.manage',
 
+  /** ADMIN, COORDINATOR: every scenario; others: regional (shared) scenarios and their own organisation's. */
+  ScenarioRead = 'scenario.read',
+  /** A regional scenario: COORDINATOR (and ADMIN) of any organisation; an organisation's: its LIAISON_OFFICER and up. */
+  ScenarioEdit = 'scenario.edit',
+  /** COORDINATOR (and ADMIN); a LIAISON_OFFICER of the lead organisation its current version names. */
+  ScenarioActivate = 'scenario.activate',
+
   /** ADMIN; the users of the same organisation. */
   UserRead = 'user.read',
   /**

@@ -25,10 +25,11 @@ export interface IncidentRow {
   closed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  scenario_version_id: string | null;
 }
 
 export const INCIDENT_COLUMNS = `id, reference, title, description, category, status, exercise, latitude, longitude,
-  location_name, lead_organisation_id, started_at, closed_at, created_at, updated_at`;
+  location_name, lead_organisation_id, started_at, closed_at, created_at, updated_at, scenario_version_id`;
 
 /**
  * A crisis or extraordinary event in which actors cooperate. `participants` and
@@ -81,6 +82,9 @@ export class Incident {
   /** The organisation that leads the incident's coordination (not a GraphQL field). */
   leadOrganisationId: string;
 
+  /** The scenario version the incident was started from (Incident.scenarioVersion is the scenarios module's field). */
+  scenarioVersionId: string | null;
+
   static fromRow(r: IncidentRow): Incident {
     return Object.assign(new Incident(), {
       id: r.id,
@@ -97,6 +101,7 @@ export class Incident {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       leadOrganisationId: r.lead_organisation_id,
+      scenarioVersionId: r.scenario_version_id,
     });
   }
 }
