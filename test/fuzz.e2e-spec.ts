@@ -457,6 +457,13 @@ function idPoolOf(g: Gen, name: string): string[] {
     case 'closeMeeting.meetingId':
     case 'writeLogEntry.meetingId':
       return ids(visibleMeetings().filter((m) => v.open(m.incidentId) && m.status !== 'CLOSED' && (m.kind === 'STAFF_MEETING' ? m.organisationId === v.org : v.seesAll || m.organisationId === v.org)));
+    case 'scenario.id':
+      return ids(snap.scenarios.filter((s) => s.owner === null || s.owner === v.org || v.seesAll));
+    case 'archiveScenario.id':
+    case 'updateScenario.scenarioId':
+      return ids(snap.scenarios.filter((s) => !s.archived && (s.owner === null ? v.seesAll : s.owner === v.org)));
+    case 'activateScenario.scenarioId':
+      return ids(snap.scenarios.filter((s) => !s.archived && (s.owner === null || s.owner === v.org || v.seesAll) && (v.seesAll || s.lead === v.org)));
     case 'updateOrganisation.id':
       return v.admin ? snap.organisations.map((o) => o.id).filter((id) => !g.world.fuzz.protectedIds.has(id)) : [v.org];
     case 'updateUser.id':

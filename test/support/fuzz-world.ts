@@ -6,6 +6,7 @@ import { createApiKey, createOrganisation, createUser, login, uniqueTag, type Ro
 import { insertIncident, submitReport } from './incident-fixtures.js';
 import { insertLink } from './link-fixtures.js';
 import { insertLogEntry, insertMeeting } from './log-fixtures.js';
+import { insertScenario } from './scenario-fixtures.js';
 import { createRequest, insertHolding, insertResourceType, offer } from './resource-fixtures.js';
 import type { TestApp } from './test-app.js';
 
@@ -269,6 +270,10 @@ export async function makeWorld(hub: TestApp): Promise<FuzzWorld> {
   }
   await insertLogEntry(db, i1.id, own.id, { kind: 'INFORMATION', visibility: 'INTERNAL', status: 'DONE' });
   await insertLogEntry(db, i1.id, other.id, { kind: 'NEED', visibility: 'RESTRICTED', recipientIds: [own.id] });
+  // Scenarios to read, archive and start: each side's own, and a regional one.
+  await insertScenario(db, own.id, own.id, [other.id, third.id]);
+  await insertScenario(db, other.id, other.id, [own.id]);
+  await insertScenario(db, null, own.id, [other.id]);
   for (const org of [own.id, other.id]) {
     await insertMeeting(db, i1.id, org, { kind: 'STAFF_MEETING' });
     await insertMeeting(db, i1.id, org, { kind: 'COORDINATION_CONFERENCE' });
@@ -300,6 +305,7 @@ export interface Snapshot {
   links: { id: string; incidentId: string; initiator: string; status: string; participants: string[] }[];
   logEntries: { id: string; incidentId: string; organisationId: string; visibility: string; recipients: string[]; responsible: string | null; kind: string; status: string }[];
   meetings: { id: string; incidentId: string; organisationId: string; kind: string; status: string; listed: string[] }[];
+  scenarios: { id: string; owner: string | null; lead: string; archived: boolean }[];
   /** Users and API keys that may be changed or revoked: the victims and what the fuzzer created. */
   users: { id: string; organisationId: string }[];
   apiKeys: { id: string; organisationId: string }[];
@@ -323,7 +329,7 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     [orgIds],
   );
   const incidentIds = incidents.map((i: { id: string }) => i.id);
-  const [reports, types, holdings, requests, loans, links, logEntries, meetings, users, apiKeys, audit] = await Promise.all([
+  const [reports, types, holdings, requests, loans, links, logEntries, meetings, scenarios, users, apiKeys, audit] = await Promise.all([
     db.query(
       `SELECT r.id, r.incident_id AS "incidentId", r.organisation_id AS "organisationId", r.visibility,
               ARRAY(SELECT x.organisation_id FROM situation_report_recipients x WHERE x.report_id = r.id) AS recipients,
@@ -366,6 +372,12 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
          FROM meetings m WHERE m.incident_id = ANY($1::uuid[]) ORDER BY m.starts_at, m.id`,
       [incidentIds],
     ),
+    db.query(
+      `SELECT s.id, s.owner_organisation_id AS owner, v.lead_organisation_id AS lead, s.archived
+         FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id AND v.version = s.current_version
+        WHERE s.owner_organisation_id = ANY($1::uuid[]) OR v.lead_organisation_id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`,
+      [orgIds],
+    ),
     db.query(`SELECT id, organisation_id AS "organisationId" FROM users WHERE (id = ANY($1::uuid[]) OR email LIKE $2) ORDER BY created_at, id`, [
       w.victims.users,
       `%@${w.tag.toLowerCase()}.example`,
@@ -395,6 +407,7 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     links,
     logEntries,
     meetings,
+    scenarios,
     users,
     apiKeys,
     auditEvents: audit.map((a: { id: string }) => a.id),
