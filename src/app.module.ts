@@ -27,6 +27,7 @@ import { IncidentsModule } from './incidents/incidents.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { WebsocketSessionsService } from './auth/websocket-sessions.service.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
 import { StaffLogModule } from './staff-log/staff-log.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
         CommunicationLinksModule,
         ResourcesModule,
         StaffLogModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },

@@ -42,6 +42,10 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, string>> = {
   log_entry_updates: 'SELECT, INSERT',
   meetings: 'SELECT, INSERT, UPDATE',
   meeting_participants: 'SELECT, INSERT',
+  // Endpoints are deleted by their organisation, and their deliveries and log with them.
+  webhook_endpoints: 'SELECT, INSERT, UPDATE, DELETE',
+  outbox_deliveries: 'SELECT, INSERT, UPDATE, DELETE',
+  delivery_attempts: 'SELECT, INSERT, DELETE',
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

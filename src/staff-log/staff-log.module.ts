@@ -25,5 +25,6 @@ import { IncidentStaffLogResolver, LogEntriesResolver, LogEntryUpdatesResolver, 
     MeetingsResolver,
     IncidentStaffLogResolver,
   ],
+  exports: [LogEntriesService],
 })
 export class StaffLogModule {}
