@@ -27,6 +27,7 @@ import { IncidentsModule } from './incidents/incidents.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { WebsocketSessionsService } from './auth/websocket-sessions.service.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ResourcesModule } from './resources/resources.module.js';
 import { ScenariosModule } from './scenarios/scenarios.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         ResourcesModule,
         StaffLogModule,
         ScenariosModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: HubValidationPipe },

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const coordinator = await userSession(hub, 'COORDINATOR', regional.id);
   const admin = await userSession(hub, 'ADMIN', hubOrg.id);
   const unscoped = await createApiKey(hub.db, own.id, []);
-  const revoked = await createApiKey(hub.db, own.id, ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE'], { revoked: true });
+  const revoked = await createApiKey(hub.db, own.id, ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE', 'WEBHOOKS_MANAGE'], { revoked: true });
   const expired = await new JwtService().signAsync(
     { sub: viewer.id, org: own.id, role: 'VIEWER', sid: '00000000-0000-4000-8000-000000000000', exp: Math.floor(Date.now() / 1000) - 60 },
     { secret: JWT_SECRET, algorithm: 'HS256', issuer: 'samverkan-hub' },

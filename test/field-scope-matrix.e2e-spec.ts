@@ -34,6 +34,8 @@ interface World {
   logEntry: string;
   meeting: string;
   scenario: string;
+  /** A webhook endpoint of the own organisation with one delivery, attempted once. */
+  endpoint: string;
   /** A liaison officer of the own organisation, who wrote the reports and the request. */
   user: Record<string, string>;
   keys: Record<string, TestApiKey>;
@@ -71,6 +73,8 @@ const ROOTS: Record<string, (w: World) => string> = {
   incidents: () => '',
   resourceRequests: () => '',
   organisations: () => '',
+  webhookEndpoints: () => '',
+  webhookDeliveries: (w) => `(endpointId: "${w.endpoint}")`,
 };
 /** Root queries that are no way in for an API key, whatever its scopes (the authorization matrix has their rows). */
 const NOT_FOR_KEYS = ['me', 'apiKeys', 'auditEvents', 'verifyAuditChain'];
@@ -209,9 +213,20 @@ beforeAll(async () => {
   // A scenario with every part, and the incident recorded as started from it (Incident.scenarioVersion).
   const scenario = await insertScenario(hub.db, own.id, own.id, [partner.id], type);
   await hub.db.query(`UPDATE incidents SET scenario_version_id = $2 WHERE id = $1`, [incident.id, scenario.versionId]);
+  // Written directly, as a worker would leave them (no worker runs in this file); the URL is in a documentation range.
+  const [endpoint] = await hub.db.query(
+    `INSERT INTO webhook_endpoints (organisation_id, name, url, event_types, secret) VALUES ($1, 'Matrix', 'https://203.0.113.10/hook', '{SITUATION_REPORT_SUBMITTED}', 'whsec_matrix') RETURNING id`,
+    [own.id],
+  );
+  const [delivery] = await hub.db.query(
+    `INSERT INTO outbox_deliveries (endpoint_id, event_type, incident_id, subject_id, status, attempts, finished_at, last_status_code)
+     VALUES ($1, 'SITUATION_REPORT_SUBMITTED', $2, $3, 'DELIVERED', 1, now(), 204) RETURNING id`,
+    [endpoint.id, incident.id, report.id],
+  );
+  await hub.db.query(`INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now(), 12, 204)`, [delivery.id]);
   const keys: Record<string, TestApiKey> = {};
   for (const column of COLUMNS) keys[column] = await createApiKey(hub.db, own.id, scopesOf(column));
-  w = { own: own.id, incident: incident.id, report: report.id, request, link, logEntry: action.id, meeting, scenario: scenario.id, user: reporter.headers, keys };
+  w = { own: own.id, incident: incident.id, report: report.id, request, link, logEntry: action.id, meeting, scenario: scenario.id, endpoint: endpoint.id, user: reporter.headers, keys };
 });
 afterAll(() => hub.close());
 

@@ -317,8 +317,8 @@ describe('input limits: at the limit accepted, one past refused with BAD_USER_IN
     {
       op: createApiKeyOp,
       path: 'input.scopes',
-      at: ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE'],
-      past: Array(10).fill('INCIDENTS_READ'),
+      at: ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE', 'WEBHOOKS_MANAGE'],
+      past: Array(11).fill('INCIDENTS_READ'),
     },
     { op: createApiKeyOp, path: 'input.scopes', at: ['INCIDENTS_READ'], past: [], label: 'minimum' },
     { op: createApiKeyOp, path: 'input.expiresAt', at: at(MINUTE), past: at(-MINUTE), label: 'in the future' },

@@ -53,7 +53,7 @@ describe('submitSituationReport', () => {
     expect(latest.filter((r) => r.body.data!.situationReport.latest).map((r) => r.body.data!.situationReport.version)).toEqual([30]);
   });
 
-  it('costs 8 statements with an Idempotency-Key, as the bench submits it', async () => {
+  it('costs 9 statements with an Idempotency-Key, as the bench submits it', async () => {
     const { a, incident } = await world();
     const submit = `mutation ($input: SubmitSituationReportInput!) { submitSituationReport(input: $input) { id version operationalStatus visibility submittedAt } }`;
     const input = { incidentId: incident.id, operationalStatus: 'STRAINED', situation: 'Läget', visibility: 'ALL_PARTICIPANTS' };
@@ -64,10 +64,11 @@ describe('submitSituationReport', () => {
     expect(submitted).toMatchObject({ version: 1, operationalStatus: 'STRAINED' });
     // The caller's authentication, BEGIN, the key's claim (inside the transaction: it commits
     // with the report), the access check with its share lock and the version counter in one,
-    // the report, its audit event, COMMIT, the stored response.
+    // the report, its webhook deliveries (the outbox: in the transaction, so that they commit
+    // with the report or not at all), its audit event, COMMIT, the stored response.
     expect({ count, statements: statements.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' ')) }).toEqual({
-      count: 8,
-      statements: ['SELECT u.id,', 'START TRANSACTION', 'INSERT INTO', 'WITH inc', 'WITH r', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
+      count: 9,
+      statements: ['SELECT u.id,', 'START TRANSACTION', 'INSERT INTO', 'WITH inc', 'WITH r', 'INSERT INTO', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
     });
   });
 

@@ -9,6 +9,7 @@ import { TransactionService, type Tx } from '../database/transaction.service.js'
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
@@ -275,6 +276,7 @@ export class CommunicationLinksService {
   private publishAfterCommit(tx: Tx, row: CommunicationLinkRow): void {
     const link: CommunicationLinkRow = JSON.parse(JSON.stringify(row));
     tx.onCommit(() => this.events.publish<LinkChangedEvent>(LINK_CHANGED_TOPIC, { link }));
+    tx.notify({ type: NotificationType.COMMUNICATION_LINK_CHANGED, incidentId: row.incident_id, subjectId: row.id });
   }
 
   // ------------------------------------------------------------------ subscriptions

@@ -61,6 +61,18 @@ export class AppConfig {
    */
   readonly websocket: { recheckSeconds: number; maxPayloadBytes: number; maxOperationsPerSocket: number; maxSocketsPerPrincipal: number };
   readonly graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number; maxDirectives: number };
+  /** Webhook delivery (src/notifications): the worker, its retries and which addresses receivers may have. */
+  readonly webhooks: {
+    worker: boolean;
+    pollIntervalMs: number;
+    batchSize: number;
+    claimLeaseSeconds: number;
+    timeoutMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    allowPrivateAddresses: boolean;
+  };
 
   /** `terminal`: whether standard output is a terminal (TTY). */
   constructor(e: Environment, devJwtSecret: string, terminal = false) {
@@ -113,6 +125,17 @@ export class AppConfig {
     };
     this.redisUrl = e.REDIS_URL;
     this.rateLimit = { perMinute: e.RATE_LIMIT_PER_MINUTE };
+    this.webhooks = {
+      worker: e.WEBHOOK_WORKER,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      batchSize: e.WEBHOOK_BATCH_SIZE,
+      claimLeaseSeconds: e.WEBHOOK_CLAIM_LEASE_SECONDS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: Math.max(e.WEBHOOK_BACKOFF_MAX_MS, e.WEBHOOK_BACKOFF_BASE_MS),
+      allowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
+    };
     this.graphql = {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

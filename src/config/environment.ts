@@ -162,6 +162,44 @@ export class Environment {
   /** Open WebSocket connections of one user session's user or one API key, per replica. */
   @Transform(toInt) @IsInt() @Min(1) @Max(10000)
   WS_MAX_SOCKETS_PER_PRINCIPAL = 20;
+
+  /** Whether this replica sends webhook deliveries (every replica may: they claim work with SKIP LOCKED). */
+  @Transform(toBoolean) @IsBoolean()
+  WEBHOOK_WORKER = true;
+
+  /** How often the worker looks for due deliveries when the last look found none. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(600000)
+  WEBHOOK_POLL_INTERVAL_MS = 1000;
+
+  /** Deliveries one worker claims at a time (and sends concurrently). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  WEBHOOK_BATCH_SIZE = 20;
+
+  /** How long a claim holds: a replica killed after claiming loses its deliveries to another after this. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  WEBHOOK_CLAIM_LEASE_SECONDS = 60;
+
+  /** The whole request to a receiver, connection to last byte. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Attempts before a delivery is DEAD. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WEBHOOK_MAX_ATTEMPTS = 10;
+
+  /** The wait after the first failure; it doubles with each further one (with jitter), up to WEBHOOK_BACKOFF_MAX_MS. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600000)
+  WEBHOOK_BACKOFF_BASE_MS = 10000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400000)
+  WEBHOOK_BACKOFF_MAX_MS = 3600000;
+
+  /**
+   * Lets endpoints resolve to loopback, private, link-local and metadata addresses: for tests
+   * and closed networks only. Off, such endpoints are refused at registration and at every delivery.
+   */
+  @Transform(toBoolean) @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = false;
 }
 
 export class ConfigError extends Error {}

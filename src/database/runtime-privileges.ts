@@ -45,6 +45,10 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, string>> = {
   scenarios: 'SELECT, INSERT, UPDATE',
   // A version is never changed: an edit is a new version.
   scenario_versions: 'SELECT, INSERT',
+  // Endpoints are deleted by their organisation, and their deliveries and log with them.
+  webhook_endpoints: 'SELECT, INSERT, UPDATE, DELETE',
+  outbox_deliveries: 'SELECT, INSERT, UPDATE, DELETE',
+  delivery_attempts: 'SELECT, INSERT, DELETE',
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

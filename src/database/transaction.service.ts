@@ -5,6 +5,7 @@ import { AuditSink, type AuditEventInput } from '../common/audit/audit-sink.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { ConflictError } from '../common/errors/domain-errors.js';
 import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { OutboxSink, type OutboxEvent } from '../common/notifications/outbox-sink.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { constraintError } from './constraint-errors.js';
 import { rows } from './sql.js';
@@ -13,6 +14,7 @@ import { rows } from './sql.js';
 export class Tx {
   readonly events: AuditEventInput[] = [];
   readonly afterCommit: (() => void | Promise<void>)[] = [];
+  readonly notifications: OutboxEvent[] = [];
 
   constructor(readonly manager: EntityManager) {}
 
@@ -24,6 +26,14 @@ export class Tx {
   /** Runs after a successful commit only (subscription events); never for a rolled-back change. */
   onCommit(fn: () => void | Promise<void>): void {
     this.afterCommit.push(fn);
+  }
+
+  /**
+   * Records a change that webhook endpoints may be told about; written to the outbox in this
+   * transaction (with the audit events), so it is sent exactly when the change commits.
+   */
+  notify(event: OutboxEvent): void {
+    this.notifications.push(event);
   }
 
   /** The rows the statement returns, for SELECT, INSERT, UPDATE and DELETE alike. */
@@ -59,6 +69,7 @@ export class TransactionService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditSink,
     private readonly idempotency: IdempotencyService,
+    private readonly outbox: OutboxSink,
   ) {}
 
   async run<T>(ctx: RequestContext, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -74,6 +85,7 @@ export class TransactionService {
           }
           tx = new Tx(manager);
           const value = await work(tx);
+          if (tx.notifications.length) await this.outbox.enqueue(manager, tx.notifications);
           await this.audit.append(manager, ctx, tx.events);
           return value;
         });

@@ -9,6 +9,7 @@ import { TransactionService, type Tx } from '../database/transaction.service.js'
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -298,6 +299,7 @@ export class IncidentsService {
 
   private publishChanged(tx: Tx, incidentId: string): void {
     tx.onCommit(() => this.events.publish<IncidentChangedEvent>(INCIDENT_CHANGED, { incidentId }));
+    tx.notify({ type: NotificationType.INCIDENT_CHANGED, incidentId, subjectId: incidentId });
   }
 
   // ------------------------------------------------------------------ subscriptions

@@ -16,6 +16,7 @@ import type { User, UserRow } from '../users/models/user.model.js';
 import { UsersService } from '../users/users.service.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
 import { selectEvents } from '../common/events/select-events.js';
+import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
 import { incidentVisibleSql } from './incidents.access.js';
 import { ReportVisibility } from './models/incident.enums.js';
@@ -271,6 +272,7 @@ export class SituationReportsService {
       });
       const event: SituationReportSubmittedEvent = { reportId: id, incidentId, report: toJson(row), participantOrganisationIds: counter.participants };
       tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, event));
+      tx.notify({ type: NotificationType.SITUATION_REPORT_SUBMITTED, incidentId, subjectId: id });
       return SituationReport.fromRow(row);
     });
   }

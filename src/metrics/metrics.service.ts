@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_LABELS = 500;
@@ -35,6 +35,39 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly webhookDeliveries = new Counter({
+    name: 'hub_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (to be retried), dead (no attempts left), skipped (not readable by the receiver)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Reads the outbox when scraped (shared by all replicas: every replica reports the same queue). */
+  private webhookQueueReader: (() => Promise<{ depth: number; oldestAgeSeconds: number }>) | undefined;
+  private webhookQueue: { depth: number; oldestAgeSeconds: number } | undefined;
+  /** One read per scrape, shared by both gauges (a scrape collects them concurrently). */
+  private webhookQueueRead: Promise<void> | undefined;
+
+  private readonly webhookQueueDepth = new Gauge({
+    name: 'hub_webhook_queue_depth',
+    help: 'Webhook deliveries waiting to be sent (pending or being sent)',
+    registers: [this.registry],
+    collect: async () => {
+      await this.readWebhookQueue();
+      if (this.webhookQueue) this.webhookQueueDepth.set(this.webhookQueue.depth);
+    },
+  });
+
+  private readonly webhookOldestAge = new Gauge({
+    name: 'hub_webhook_oldest_pending_age_seconds',
+    help: 'Age of the oldest webhook delivery not yet sent (0 when none waits)',
+    registers: [this.registry],
+    collect: async () => {
+      await this.readWebhookQueue();
+      if (this.webhookQueue) this.webhookOldestAge.set(this.webhookQueue.oldestAgeSeconds);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }
@@ -47,6 +80,32 @@ export class MetricsService {
 
   recordPictureCache(hit: boolean): void {
     this.pictureCache.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  recordWebhookDelivery(outcome: 'delivered' | 'failed' | 'dead' | 'skipped'): void {
+    this.webhookDeliveries.inc({ outcome });
+  }
+
+  /** The notifications feature says how to read its queue; until then the gauges stay empty. */
+  setWebhookQueueReader(read: () => Promise<{ depth: number; oldestAgeSeconds: number }>): void {
+    this.webhookQueueReader = read;
+  }
+
+  /** A scrape while the database is away shows the last values read rather than failing. */
+  private readWebhookQueue(): Promise<void> {
+    const reader = this.webhookQueueReader;
+    if (!reader) return Promise.resolve();
+    this.webhookQueueRead ??= reader()
+      .then(
+        (q) => {
+          this.webhookQueue = q;
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.webhookQueueRead = undefined;
+      });
+    return this.webhookQueueRead;
   }
 
   /** Operation names come from clients: keep the label set bounded. */

@@ -21,6 +21,7 @@ export function ownOrganisationRule(permission: Permission, forbidden: string): 
 export const ORGANISATION_ACCESS_RULES: AccessRule<any>[] = [
   ownOrganisationRule(Permission.OrganisationUpdate, 'Only ADMIN may change another organisation'),
   ownOrganisationRule(Permission.OrganisationApiKeysManage, 'Only ADMIN may manage the API keys of another organisation'),
+  ownOrganisationRule(Permission.OrganisationWebhooksManage, 'Only ADMIN may manage the webhooks of another organisation'),
   {
     // Who the members are is not public: NOT_FOUND, as if the list did not exist, for anyone else.
     permission: Permission.OrganisationMembersRead,

@@ -3,6 +3,7 @@ import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import type { Tx } from '../database/transaction.service.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
@@ -35,6 +36,7 @@ export class ResourceEventsService {
   requestChanged(tx: Tx, row: ResourceRequestRow, incident: ResourceEventFacts): void {
     const event: Event<ResourceRequestRow> = { incidentId: row.incident_id, participantOrganisationIds: incident.participantOrganisationIds, row: toJson(row) };
     tx.onCommit(() => this.bus.publish(REQUEST_CHANGED, event));
+    tx.notify({ type: NotificationType.RESOURCE_REQUEST_CHANGED, incidentId: row.incident_id, subjectId: row.id });
   }
 
   loanChanged(tx: Tx, row: ResourceLoanRow, incident: ResourceEventFacts): void {

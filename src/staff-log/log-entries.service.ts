@@ -8,6 +8,7 @@ import { seesAllIncidents } from '../common/auth/principal.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
+import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -435,6 +436,7 @@ export class LogEntriesService {
   private publishAfterCommit(tx: Tx, row: LogEntryRow, participantOrganisationIds: readonly string[]): void {
     const event: LogEntryChangedEvent = { entry: JSON.parse(JSON.stringify(row)), participantOrganisationIds: [...participantOrganisationIds] };
     tx.onCommit(() => this.events.publish<LogEntryChangedEvent>(LOG_ENTRY_CHANGED, event));
+    tx.notify({ type: NotificationType.LOG_ENTRY_CHANGED, incidentId: row.incident_id, subjectId: row.id });
   }
 
   // ------------------------------------------------------------------ subscriptions

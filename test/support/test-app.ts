@@ -27,6 +27,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     DATABASE_URL: process.env.TEST_DATABASE_URL,
     MIGRATIONS_RUN: 'false',
+    // Webhooks are sent only where a test starts the worker (test/notifications.e2e-spec.ts).
+    WEBHOOK_WORKER: 'false',
     ...env,
   });
   // The real migrations; after the first file of a run they find nothing left to do.

@@ -81,4 +81,9 @@ export enum Permission {
   UserContactRead = 'user.readContact',
   /** ADMIN; the key's own organisation (read, revoke). */
   ApiKeyManage = 'apiKey.manage',
+
+  /** ADMIN: any organisation; others: their own (register webhook endpoints for it). */
+  OrganisationWebhooksManage = 'organisation.manageWebhooks',
+  /** ADMIN; the endpoint's own organisation (read, change, rotate, delete, test, its delivery log). */
+  WebhookEndpointManage = 'webhookEndpoint.manage',
 }

@@ -34,6 +34,8 @@ export enum ApiScope {
   LINKS_WRITE = 'LINKS_WRITE',
   LOG_READ = 'LOG_READ',
   LOG_WRITE = 'LOG_WRITE',
+  /** A partner system manages its own organisation's webhook endpoints and reads their delivery log. */
+  WEBHOOKS_MANAGE = 'WEBHOOKS_MANAGE',
 }
 
 registerEnumType(ApiScope, {

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import type { NotificationType } from '../common/notifications/outbox-sink.js';
+import { rows } from '../database/sql.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { WebhookPayloadsService } from './webhook-payloads.service.js';
+import { sendWebhook, type SendOutcome } from './webhook-sender.js';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+
+/** A claimed delivery with what sending it needs from its endpoint. */
+interface Claimed {
+  id: string;
+  event_type: NotificationType;
+  incident_id: string;
+  subject_id: string;
+  test: boolean;
+  attempts: number;
+  created_at: Date;
+  organisation_id: string;
+  url: string;
+  enabled: boolean;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+}
+
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'skipped';
+
+/**
+ * Sends the outbox's deliveries; one in every replica (WEBHOOK_WORKER). A round claims up to
+ * WEBHOOK_BATCH_SIZE due deliveries in one statement, `FOR UPDATE SKIP LOCKED`, so that replicas
+ * polling at the same moment take disjoint rows and never send one delivery twice. The claim
+ * moves the row's next attempt to the end of a lease (WEBHOOK_CLAIM_LEASE_SECONDS): if this
+ * replica dies before it records the outcome, the row is due again then and another replica
+ * takes it over, so a delivery is sent at least once, and its id stays the same, which is what
+ * lets receivers drop a repeat. Attempts are counted at the claim, so a delivery that crashes
+ * its replica every time still ends DEAD.
+ *
+ * A failed attempt (no answer, or not 2xx) is tried again after WEBHOOK_BACKOFF_BASE_MS, doubled
+ * for each attempt before it up to WEBHOOK_BACKOFF_MAX_MS, of which a random half is waited
+ * (jitter, so that the deliveries to a receiver that was down do not all return at once), until
+ * WEBHOOK_MAX_ATTEMPTS; then DEAD. A receiver that is down costs the hub nothing but these rows:
+ * health does not look at them.
+ */
+@Injectable()
+export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookWorker.name);
+  /** Names this replica's claims, for operators reading `claimed_by`. */
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<number> | undefined;
+  private stopped = true;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+    private readonly payloads: WebhookPayloadsService,
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.setWebhookQueueReader(async () => {
+      const [q] = await this.db.query(
+        `SELECT count(*)::int AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age
+           FROM outbox_deliveries WHERE status IN ('PENDING','DELIVERING')`,
+      );
+      return { depth: q.depth, oldestAgeSeconds: q.age };
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.webhooks.worker) this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the round in flight (its deliveries are recorded, not left to the lease). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round?.catch(() => undefined);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(async () => {
+      let claimed = 0;
+      try {
+        this.round = this.runOnce();
+        claimed = await this.round;
+      } catch (e) {
+        // The database away: try again at the next poll, as the next request would.
+        this.logger.warn(`webhook round failed: ${(e as Error).message}`);
+      }
+      // A full batch suggests more are due: go on at once.
+      this.schedule(claimed >= this.config.webhooks.batchSize ? 0 : this.config.webhooks.pollIntervalMs);
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One round: claims the due deliveries and sends them concurrently; the number claimed. */
+  async runOnce(): Promise<number> {
+    const { batchSize, claimLeaseSeconds } = this.config.webhooks;
+    const claimed = await rows<Claimed>(
+      this.db,
+      `UPDATE outbox_deliveries d
+          SET status = 'DELIVERING', attempts = d.attempts + 1, claimed_by = $1,
+              claimed_until = now() + make_interval(secs => $2), next_attempt_at = now() + make_interval(secs => $2)
+         FROM (SELECT id FROM outbox_deliveries
+                WHERE status IN ('PENDING','DELIVERING') AND next_attempt_at <= now()
+                ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due,
+              webhook_endpoints e
+        WHERE d.id = due.id AND e.id = d.endpoint_id
+        RETURNING d.id, d.event_type, d.incident_id, d.subject_id, d.test, d.attempts, d.created_at,
+                  e.organisation_id, e.url, e.enabled, e.secret, e.previous_secret, e.previous_secret_expires_at`,
+      [this.workerId, claimLeaseSeconds, batchSize],
+    );
+    await Promise.all(claimed.map((d) => this.deliver(d)));
+    return claimed.length;
+  }
+
+  private async deliver(d: Claimed): Promise<void> {
+    const { maxAttempts, timeoutMs, allowPrivateAddresses } = this.config.webhooks;
+    if (!d.enabled) return this.skip(d, 'endpoint disabled');
+    if (d.attempts > maxAttempts) return this.finish(d, 'dead', null, 'no attempts left');
+    let data: object | null;
+    try {
+      data = d.test ? { message: 'A test event from the Samverkan hub (sendTestWebhook).' } : await this.payloads.read(d.organisation_id, d.event_type, d.subject_id, d.id);
+    } catch (e) {
+      return this.record(d, new Date(), { statusCode: null, error: `the event could not be read: ${(e as Error).message}`.slice(0, 500), durationMs: 0 });
+    }
+    if (!data) return this.skip(d, 'not readable by the organisation');
+
+    const body = JSON.stringify({ deliveryId: d.id, type: d.event_type, test: d.test, occurredAt: d.created_at, incidentId: d.incident_id, data });
+    const secrets = [d.secret];
+    if (d.previous_secret && d.previous_secret_expires_at && d.previous_secret_expires_at > new Date()) secrets.push(d.previous_secret);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body),
+      [DELIVERY_HEADER]: d.id,
+      [EVENT_HEADER]: d.event_type,
+    };
+    const started = new Date();
+    const outcome = await sendWebhook(d.url, headers, body, { timeoutMs, allowPrivate: allowPrivateAddresses });
+    await this.record(d, started, outcome);
+  }
+
+  /** Logs the attempt and moves the delivery on: DELIVERED, PENDING again after a backoff, or DEAD. */
+  private async record(d: Claimed, started: Date, o: SendOutcome): Promise<void> {
+    await this.db.query(
+      `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+      [d.id, d.attempts, started, o.durationMs, o.statusCode, o.error],
+    );
+    const ok = o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
+    if (ok) return this.finish(d, 'delivered', o.statusCode, null);
+    if (d.attempts >= this.config.webhooks.maxAttempts) return this.finish(d, 'dead', o.statusCode, o.error);
+    const { backoffBaseMs, backoffMaxMs } = this.config.webhooks;
+    const ceiling = Math.min(backoffMaxMs, backoffBaseMs * 2 ** (d.attempts - 1));
+    const waitMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    await this.db.query(
+      `UPDATE outbox_deliveries SET status = 'PENDING', next_attempt_at = now() + make_interval(secs => $3::double precision / 1000),
+              claimed_by = NULL, claimed_until = NULL, last_status_code = $4, last_error = $5
+        WHERE id = $1 AND claimed_by = $2 AND status = 'DELIVERING'`,
+      [d.id, this.workerId, waitMs, o.statusCode, o.error],
+    );
+    this.metrics.recordWebhookDelivery('failed');
+  }
+
+  private async skip(d: Claimed, why: string): Promise<void> {
+    await this.finish(d, 'skipped', null, why);
+  }
+
+  /**
+   * Only while this replica's claim holds: if the lease ran out and another replica took the
+   * delivery over, that one records the outcome of its own attempt.
+   */
+  private async finish(d: Claimed, outcome: Exclude<DeliveryOutcome, 'failed'>, statusCode: number | null, error: string | null): Promise<void> {
+    const status = { delivered: 'DELIVERED', dead: 'DEAD', skipped: 'SKIPPED' }[outcome];
+    await this.db.query(
+      `UPDATE outbox_deliveries SET status = $3, finished_at = now(), claimed_by = NULL, claimed_until = NULL, last_status_code = $4, last_error = $5
+        WHERE id = $1 AND claimed_by = $2 AND status = 'DELIVERING'`,
+      [d.id, this.workerId, status, statusCode, error],
+    );
+    this.metrics.recordWebhookDelivery(outcome);
+    if (outcome === 'dead') this.logger.warn({ deliveryId: d.id, attempts: d.attempts, error }, 'webhook delivery is dead');
+  }
+}

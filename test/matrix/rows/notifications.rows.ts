@@ -1,0 +1,69 @@
+import type { DataSource } from 'typeorm';
+import { outcomes, type MatrixRow } from '../matrix.types.js';
+
+const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
+/** LIAISON_OFFICER and up, for their own organisation; keys with WEBHOOKS_MANAGE. */
+const OWN_ORGANISATION = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+/** One endpoint of the own organisation: another organisation's liaison officer and the coordinator (of another one) do not see it; ADMIN does. */
+const OWN_ENDPOINT = { ...OWN_ORGANISATION, liaisonOther: 'NOT_FOUND', coordinator: 'NOT_FOUND' } as const;
+
+// A documentation address (TEST-NET-3): public to the address guard, and nothing is sent in the matrix (no worker runs).
+const URL = 'https://203.0.113.10/hook';
+
+async function insertEndpoint(db: DataSource, organisationId: string): Promise<string> {
+  const [row] = await db.query(
+    `INSERT INTO webhook_endpoints (organisation_id, name, url, event_types, secret) VALUES ($1, 'Matrix', $2, '{INCIDENT_CHANGED}', 'whsec_matrix') RETURNING id`,
+    [organisationId, URL],
+  );
+  return row.id;
+}
+
+/** Webhooks (issue 21). */
+export const rows: MatrixRow[] = [
+  { operation: 'Query.webhookEndpoints', scope: 'WEBHOOKS_MANAGE', setup: async () => ({ query: `{ webhookEndpoints { id } }` }), expect: OWN_ORGANISATION },
+  {
+    operation: 'Query.webhookDeliveries',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async (w) => ({ query: `query ($id: ID!) { webhookDeliveries(endpointId: $id) { totalCount } }`, variables: { id: await insertEndpoint(w.hub.db, w.own.id) } }),
+    expect: OWN_ENDPOINT,
+  },
+  {
+    operation: 'Mutation.registerWebhookEndpoint',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async () => ({
+      query: `mutation ($input: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $input) { secret endpoint { id } } }`,
+      variables: { input: { name: 'Matrix', url: URL, eventTypes: ['INCIDENT_CHANGED'] } },
+    }),
+    expect: OWN_ORGANISATION,
+  },
+  {
+    operation: 'Mutation.updateWebhookEndpoint',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async (w) => ({
+      query: `mutation ($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { id enabled } }`,
+      variables: { input: { id: await insertEndpoint(w.hub.db, w.own.id), enabled: false } },
+    }),
+    expect: OWN_ENDPOINT,
+  },
+  {
+    operation: 'Mutation.rotateWebhookSecret',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async (w) => ({
+      query: `mutation ($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret } }`,
+      variables: { input: { id: await insertEndpoint(w.hub.db, w.own.id) } },
+    }),
+    expect: OWN_ENDPOINT,
+  },
+  {
+    operation: 'Mutation.deleteWebhookEndpoint',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async (w) => ({ query: `mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) }`, variables: { id: await insertEndpoint(w.hub.db, w.own.id) } }),
+    expect: OWN_ENDPOINT,
+  },
+  {
+    operation: 'Mutation.sendTestWebhook',
+    scope: 'WEBHOOKS_MANAGE',
+    setup: async (w) => ({ query: `mutation ($id: ID!) { sendTestWebhook(endpointId: $id) { id status } }`, variables: { id: await insertEndpoint(w.hub.db, w.own.id) } }),
+    expect: OWN_ENDPOINT,
+  },
+];
