@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { verifyInvariants } from '../src/verify/invariants.js';
 import { createOrganisation, userSession } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
-import { insertLogEntry } from './support/log-fixtures.js';
+import { insertLogEntry, writeEntry } from './support/log-fixtures.js';
 import { insertHolding, insertResourceType } from './support/resource-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -11,6 +11,7 @@ let holdingId: string;
 let reportId: string;
 let entryIds: string[];
 let logIncidentId: string;
+let writtenId: string;
 beforeAll(async () => {
   hub = await startTestApp();
   // Rows of this file's own, so that the checks below never depend on what other suites wrote.
@@ -22,6 +23,7 @@ beforeAll(async () => {
   holdingId = await insertHolding(hub.db, org.id, await insertResourceType(hub.db), 10);
   logIncidentId = incident.id;
   entryIds = [await insertLogEntry(hub.db, incident.id, org.id), await insertLogEntry(hub.db, incident.id, org.id)];
+  writtenId = (await writeEntry(hub, liaison.headers, { incidentId: incident.id, title: 'Skrivet', text: 'Som det skrevs' })).id;
 });
 afterAll(() => hub.close());
 
@@ -74,4 +76,12 @@ it('names a log entry number gap, a counter that does not follow, and a status t
       expect.objectContaining({ invariant: 7, entity: `log entry ${first}`, message: 'status OPEN, latest follow-up says DONE' }),
     ]),
   );
+});
+
+it("names a log entry whose text differs from what its audit event recorded (invariant 7)", async () => {
+  const found = await inRolledBackTransaction([
+    `ALTER TABLE log_entries DISABLE TRIGGER USER`,
+    `UPDATE log_entries SET text = 'Ändrat i efterhand' WHERE id = '${writtenId}'`,
+  ]);
+  expect(found).toEqual([expect.objectContaining({ invariant: 7, entity: `log entry ${writtenId}`, message: expect.stringContaining('audit') })]);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
@@ -65,6 +66,11 @@ export function filterSql(f: LogEntryFilter | undefined, param: (v: unknown) => 
  * LogEntryRead rule (staff-log.access.ts) on every path; what the caller may not read is
  * NOT_FOUND, or absent from a list.
  */
+/** SHA-256 of an entry's title and text as written; `npm run verify` recomputes it in SQL (invariant 7). */
+export function logEntryContentDigest(title: string, text: string | null): string {
+  return createHash('sha256').update(`${title}\n${text ?? ''}`).digest('hex');
+}
+
 @Injectable()
 export class LogEntriesService {
   constructor(
@@ -341,7 +347,20 @@ export class LogEntriesService {
       action: 'logEntry.write',
       entityType: 'LogEntry',
       entityId: id,
-      details: { incidentId, number, kind, visibility: input.visibility, recipientOrganisationIds: recipients, responsibleOrganisationId: responsible, parentId, resourceRequestId, meetingId },
+      // The digest, not the text: the audit trail is read by more than the entry's readers (an
+      // INTERNAL entry's text is its organisation's alone), yet `npm run verify` can tell a changed text.
+      details: {
+        incidentId,
+        number,
+        kind,
+        visibility: input.visibility,
+        recipientOrganisationIds: recipients,
+        responsibleOrganisationId: responsible,
+        parentId,
+        resourceRequestId,
+        meetingId,
+        contentDigest: logEntryContentDigest(row.title, row.text),
+      },
     });
     this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
     return LogEntry.fromRow(row);

@@ -17,7 +17,8 @@ const LIMIT = 1000;
  * 4 reports: versions 1…n per (incident, organisation), no gap, no duplicate, each superseding the one before;
  * 5 audit: one gapless hash chain that recomputes;
  * 7 staff log: entry numbers 1…n per incident, no gap, no duplicate, the counter at n; each entry's
- *   status that of its latest follow-up that set one (its status when written, without one).
+ *   status that of its latest follow-up that set one (its status when written, without one); its
+ *   title and text those its audit event's digest recorded.
  */
 export async function verifyInvariants(db: Queryable): Promise<Violation[]> {
   const v: Violation[] = [];
@@ -110,6 +111,10 @@ export async function verifyInvariants(db: Queryable): Promise<Violation[]> {
          LEFT JOIN LATERAL (SELECT status FROM log_entry_updates u WHERE u.entry_id = e.id AND u.status IS NOT NULL
                              ORDER BY u.created_at DESC, u.id DESC LIMIT 1) u ON true
         WHERE e.status <> coalesce(u.status, e.initial_status)
+       UNION ALL
+       SELECT 'log entry ' || e.id, 'its title or text differs from what its audit event recorded when it was written'
+         FROM log_entries e JOIN audit_events a ON a.action = 'logEntry.write' AND a.entity_type = 'LogEntry' AND a.entity_id = e.id
+        WHERE (a.details::jsonb ->> 'contentDigest') IS DISTINCT FROM encode(sha256(convert_to(e.title || E'\\n' || coalesce(e.text, ''), 'UTF8')), 'hex')
        LIMIT ${LIMIT}`,
     ),
   );
