@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createOrganisation, createUser, login, uniqueTag, userSession, type Session, type TestUser } from './support/factories.js';
 import { insertIncident } from './support/incident-fixtures.js';
 import { insertLink } from './support/link-fixtures.js';
+import { insertLogEntry, insertMeeting } from './support/log-fixtures.js';
 import { createRequest, insertHolding, insertResourceType } from './support/resource-fixtures.js';
 import { startTestApp, type GraphqlResponse, type TestApp } from './support/test-app.js';
 
@@ -278,6 +279,31 @@ describe('input limits: at the limit accepted, one past refused with BAD_USER_IN
     headers: asA,
   };
 
+  const writeLogEntryOp: Op = {
+    name: 'writeLogEntry',
+    query: `mutation ($input: WriteLogEntryInput!) { writeLogEntry(input: $input) { id } }`,
+    vars: () => ({ input: { incidentId, kind: 'ACTION', title: 'Limits entry', visibility: 'ALL_PARTICIPANTS', responsibleOrganisationId: a.organisationId } }),
+    headers: asA,
+  };
+  const followUpOp: Op = {
+    name: 'followUpLogEntry',
+    query: `mutation ($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }`,
+    vars: async () => ({ input: { entryId: await insertLogEntry(hub.db, incidentId, a.organisationId, { kind: 'ACTION' }), note: 'Uppföljt' } }),
+    headers: asA,
+  };
+  const scheduleMeetingOp: Op = {
+    name: 'scheduleMeeting',
+    query: `mutation ($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`,
+    vars: () => ({ input: { incidentId, kind: 'STAFF_MEETING', title: 'Stabsmöte', startsAt: new Date(Date.now() + DAY).toISOString() } }),
+    headers: asA,
+  };
+  const closeMeetingOp: Op = {
+    name: 'closeMeeting',
+    query: `mutation ($input: CloseMeetingInput!) { closeMeeting(input: $input) { id } }`,
+    vars: async () => ({ input: { meetingId: await insertMeeting(hub.db, incidentId, a.organisationId, { kind: 'STAFF_MEETING', status: 'IN_PROGRESS' }), summary: 'Sammanfattning' } }),
+    headers: asA,
+  };
+
   const UUID = '00000000-0000-4000-8000-000000000000';
   const rows: Row[] = [
     // identity
@@ -405,6 +431,18 @@ describe('input limits: at the limit accepted, one past refused with BAD_USER_IN
     { op: respondOp, path: 'input.contactPhone', at: phone(), past: phone(1) },
     { op: respondOp, path: 'input.contactPhone', at: '0701234567', past: '070 CALL ME', label: 'format' },
     { op: linksOfIncidentOp, path: 'status', at: ['PROPOSED', 'ACTIVE', 'CLOSED'], past: Array(4).fill('ACTIVE') },
+    // staff log
+    { op: writeLogEntryOp, path: 'input.title', at: 't'.repeat(200), past: 't'.repeat(201) },
+    { op: writeLogEntryOp, path: 'input.title', at: 't', past: '  ', label: 'blank' },
+    { op: writeLogEntryOp, path: 'input.text', at: 't'.repeat(10000), past: 't'.repeat(10001) },
+    { op: writeLogEntryOp, path: 'input.responsiblePerson', at: 'p'.repeat(200), past: 'p'.repeat(201) },
+    { op: writeLogEntryOp, path: 'input.reportBack', at: 'r'.repeat(500), past: 'r'.repeat(501) },
+    { op: writeLogEntryOp, path: 'input.dueAt', at: at(300 * DAY), past: at(366 * DAY), label: 'at most a year ahead' },
+    { op: followUpOp, path: 'input.note', at: 'n'.repeat(5000), past: 'n'.repeat(5001) },
+    { op: followUpOp, path: 'input.responsiblePerson', at: 'p'.repeat(200), past: 'p'.repeat(201) },
+    { op: scheduleMeetingOp, path: 'input.title', at: 't'.repeat(200), past: 't'.repeat(201) },
+    { op: scheduleMeetingOp, path: 'input.startsAt', at: at(300 * DAY), past: at(366 * DAY), label: 'at most a year ahead' },
+    { op: closeMeetingOp, path: 'input.summary', at: 's'.repeat(10000), past: 's'.repeat(10001) },
   ];
 
   async function send(row: Row, value: Value): Promise<GraphqlResponse> {
