@@ -114,7 +114,8 @@ export async function verifyInvariants(db: Queryable): Promise<Violation[]> {
        UNION ALL
        SELECT 'log entry ' || e.id, 'its title or text differs from what its audit event recorded when it was written'
          FROM log_entries e JOIN audit_events a ON a.action = 'logEntry.write' AND a.entity_type = 'LogEntry' AND a.entity_id = e.id
-        WHERE (a.details::jsonb ->> 'contentDigest') IS DISTINCT FROM encode(sha256(convert_to(e.title || E'\\n' || coalesce(e.text, ''), 'UTF8')), 'hex')
+        -- Entries written before the digest was recorded have none to check against.
+        WHERE a.details::jsonb ? 'contentDigest' AND (a.details::jsonb ->> 'contentDigest') <> encode(sha256(convert_to(e.title || E'\\n' || coalesce(e.text, ''), 'UTF8')), 'hex')
        LIMIT ${LIMIT}`,
     ),
   );
