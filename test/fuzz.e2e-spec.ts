@@ -10,6 +10,7 @@ import { TEST_PASSWORD } from './support/factories.js';
 import {
   ALL_PRINCIPALS,
   ALL_SCOPES,
+  ARCHIVABLE_SCENARIO,
   fits,
   makeWorld,
   readOperationRules,
@@ -460,10 +461,19 @@ function idPoolOf(g: Gen, name: string): string[] {
     case 'scenario.id':
       return ids(snap.scenarios.filter((s) => s.owner === null || s.owner === v.org || v.seesAll));
     case 'archiveScenario.id':
+      return ids(snap.scenarios.filter((s) => s.name === ARCHIVABLE_SCENARIO && !s.archived && (s.owner === null ? v.seesAll : s.owner === v.org)));
     case 'updateScenario.scenarioId':
       return ids(snap.scenarios.filter((s) => !s.archived && (s.owner === null ? v.seesAll : s.owner === v.org)));
     case 'activateScenario.scenarioId':
-      return ids(snap.scenarios.filter((s) => !s.archived && (s.owner === null || s.owner === v.org || v.seesAll) && (v.seesAll || s.lead === v.org)));
+      return ids(snap.scenarios.filter((s) => s.name !== ARCHIVABLE_SCENARIO && (s.owner === null || s.owner === v.org || v.seesAll) && (v.seesAll || s.lead === v.org)));
+    case 'webhookDeliveries.endpointId':
+    case 'sendTestWebhook.endpointId':
+    case 'rotateWebhookSecret.endpointId':
+    case 'rotateWebhookSecret.id':
+    case 'sendTestWebhook.id':
+    case 'updateWebhookEndpoint.id':
+    case 'updateWebhookEndpoint.endpointId':
+      return ids(snap.endpoints.filter((e) => v.admin || e.organisationId === v.org));
     case 'updateOrganisation.id':
       return v.admin ? snap.organisations.map((o) => o.id).filter((id) => !g.world.fuzz.protectedIds.has(id)) : [v.org];
     case 'updateUser.id':
@@ -488,7 +498,7 @@ function idPoolOf(g: Gen, name: string): string[] {
       return snap.resourceTypes;
     case 'organisationId':
     case 'actorOrganisationId':
-      if (/^(apiKeys|createApiKey|setResourceHolding|auditEvents)$/.test(field)) return v.admin ? orgs() : [v.org];
+      if (/^(apiKeys|createApiKey|setResourceHolding|auditEvents|webhookEndpoints|registerWebhookEndpoint)$/.test(field)) return v.admin ? orgs() : [v.org];
       return orgs();
     case 'participantOrganisationId':
     case 'requestingOrganisationId':

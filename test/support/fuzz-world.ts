@@ -17,6 +17,8 @@ import type { TestApp } from './test-app.js';
  */
 
 export const ALL_SCOPES: string[] = Object.values(ApiScope);
+/** The name of the world's scenarios that the fuzzer may archive. */
+export const ARCHIVABLE_SCENARIO = 'Fuzz: arkiveras';
 const READ_SCOPES = ALL_SCOPES.filter((s) => s.endsWith('_READ'));
 
 /** Principals with credentials that hold, then the ones that do not. */
@@ -274,6 +276,15 @@ export async function makeWorld(hub: TestApp): Promise<FuzzWorld> {
   await insertScenario(db, own.id, own.id, [other.id, third.id]);
   await insertScenario(db, other.id, other.id, [own.id]);
   await insertScenario(db, null, own.id, [other.id]);
+  // Webhook endpoints (in a documentation address range; no worker runs here) to read, rotate and test.
+  for (const org of [own.id, other.id]) {
+    await db.query(`INSERT INTO webhook_endpoints (organisation_id, name, url, event_types, secret) VALUES ($1, 'Fuzz', 'https://203.0.113.10/hook', '{SITUATION_REPORT_SUBMITTED}', 'whsec_fuzz')`, [org]);
+  }
+  // Scenarios only for archiving, so that the ones above stay to be started all run long.
+  for (const owner of [own.id, other.id, null]) {
+    const { id } = await insertScenario(db, owner, owner ?? own.id, [third.id]);
+    await db.query(`UPDATE scenarios SET name = $2 WHERE id = $1`, [id, ARCHIVABLE_SCENARIO]);
+  }
   for (const org of [own.id, other.id]) {
     await insertMeeting(db, i1.id, org, { kind: 'STAFF_MEETING' });
     await insertMeeting(db, i1.id, org, { kind: 'COORDINATION_CONFERENCE' });
@@ -305,7 +316,8 @@ export interface Snapshot {
   links: { id: string; incidentId: string; initiator: string; status: string; participants: string[] }[];
   logEntries: { id: string; incidentId: string; organisationId: string; visibility: string; recipients: string[]; responsible: string | null; kind: string; status: string }[];
   meetings: { id: string; incidentId: string; organisationId: string; kind: string; status: string; listed: string[] }[];
-  scenarios: { id: string; owner: string | null; lead: string; archived: boolean }[];
+  scenarios: { id: string; name: string; owner: string | null; lead: string; archived: boolean }[];
+  endpoints: { id: string; organisationId: string }[];
   /** Users and API keys that may be changed or revoked: the victims and what the fuzzer created. */
   users: { id: string; organisationId: string }[];
   apiKeys: { id: string; organisationId: string }[];
@@ -329,7 +341,7 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     [orgIds],
   );
   const incidentIds = incidents.map((i: { id: string }) => i.id);
-  const [reports, types, holdings, requests, loans, links, logEntries, meetings, scenarios, users, apiKeys, audit] = await Promise.all([
+  const [reports, types, holdings, requests, loans, links, logEntries, meetings, scenarios, endpoints, users, apiKeys, audit] = await Promise.all([
     db.query(
       `SELECT r.id, r.incident_id AS "incidentId", r.organisation_id AS "organisationId", r.visibility,
               ARRAY(SELECT x.organisation_id FROM situation_report_recipients x WHERE x.report_id = r.id) AS recipients,
@@ -373,11 +385,12 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
       [incidentIds],
     ),
     db.query(
-      `SELECT s.id, s.owner_organisation_id AS owner, v.lead_organisation_id AS lead, s.archived
+      `SELECT s.id, s.name, s.owner_organisation_id AS owner, v.lead_organisation_id AS lead, s.archived
          FROM scenarios s JOIN scenario_versions v ON v.scenario_id = s.id AND v.version = s.current_version
         WHERE s.owner_organisation_id = ANY($1::uuid[]) OR v.lead_organisation_id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`,
       [orgIds],
     ),
+    db.query(`SELECT id, organisation_id AS "organisationId" FROM webhook_endpoints WHERE organisation_id = ANY($1::uuid[]) ORDER BY created_at, id`, [orgIds]),
     db.query(`SELECT id, organisation_id AS "organisationId" FROM users WHERE (id = ANY($1::uuid[]) OR email LIKE $2) ORDER BY created_at, id`, [
       w.victims.users,
       `%@${w.tag.toLowerCase()}.example`,
@@ -408,6 +421,7 @@ export async function takeSnapshot(db: TestApp['db'], w: FuzzWorld): Promise<Sna
     logEntries,
     meetings,
     scenarios,
+    endpoints,
     users,
     apiKeys,
     auditEvents: audit.map((a: { id: string }) => a.id),
