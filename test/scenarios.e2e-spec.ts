@@ -105,6 +105,11 @@ describe('activation', () => {
       { number: 1, kind: 'ACTION', title: 'Kartlägg kritiska verksamheter', text: 'Äldreboenden, vattenverk', organisation_id: orgs.L, visibility: 'ALL_PARTICIPANTS', status: 'OPEN', responsible_organisation_id: orgs.P, due_at: at(120), occurred_at: at(0), author_user_id: lead.id },
       { number: 2, kind: 'QUESTION', title: 'Behövs trygghetspunkter?', text: null, organisation_id: orgs.L, visibility: 'ALL_PARTICIPANTS', status: 'OPEN', responsible_organisation_id: orgs.L, due_at: at(60), occurred_at: at(0), author_user_id: lead.id },
       { number: 3, kind: 'INFORMATION', title: 'Scenariot Långvarigt elavbrott är aktiverat', text: null, organisation_id: orgs.L, visibility: 'ALL_PARTICIPANTS', status: 'DONE', responsible_organisation_id: null, due_at: null, occurred_at: at(0), author_user_id: lead.id },
+      // The reporting rhythm (reportIntervalMinutes 240), asked of every participant.
+      {
+        number: 4, kind: 'INFORMATION', title: 'Rapporteringsrytm: lägesrapport var 4 h', organisation_id: orgs.L, visibility: 'ALL_PARTICIPANTS', status: 'DONE', responsible_organisation_id: null, due_at: null, occurred_at: at(0), author_user_id: lead.id,
+        text: 'Varje deltagande aktör lämnar en lägesrapport minst var 4 h, den första inom 4 h från start, och anger i varje rapport när nästa kommer.',
+      },
     ]);
 
     const meetings = await hub.db.query(

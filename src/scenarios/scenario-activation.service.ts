@@ -11,8 +11,9 @@ import type { Incident } from '../incidents/models/incident.model.js';
 import { ResourceRequestsService } from '../resources/resource-requests.service.js';
 import { LogEntriesService } from '../staff-log/log-entries.service.js';
 import { MeetingsService } from '../staff-log/meetings.service.js';
-import { LogVisibility } from '../staff-log/models/staff-log.enums.js';
+import { LogEntryKind, LogVisibility } from '../staff-log/models/staff-log.enums.js';
 import type { ActivateScenarioInput } from './dto/scenario.inputs.js';
+import { offsetLabel } from './scenario-offsets.js';
 import { scenarioArchivedError, ScenariosService } from './scenarios.service.js';
 
 const MINUTE_MS = 60_000;
@@ -79,6 +80,18 @@ export class ScenarioActivationService {
           occurredAt: at,
           responsibleOrganisationId: e.responsibleOrganisationId ?? undefined,
           dueAt: e.dueOffsetMinutes == null ? undefined : offset(e.dueOffsetMinutes),
+        });
+      }
+      // The reporting rhythm: every participant is asked, in the log they all read, how often to report.
+      if (c.reportIntervalMinutes) {
+        const every = offsetLabel(c.reportIntervalMinutes).slice(1);
+        await this.entries.writeIn(ctx, tx, locked, lead, {
+          incidentId,
+          kind: LogEntryKind.INFORMATION,
+          title: `Rapporteringsrytm: lägesrapport var ${every}`,
+          text: `Varje deltagande aktör lämnar en lägesrapport minst var ${every}, den första inom ${every} från start, och anger i varje rapport när nästa kommer.`,
+          visibility: LogVisibility.ALL_PARTICIPANTS,
+          occurredAt: at,
         });
       }
       for (const m of c.meetings) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { offsetLabel, renderScenarioCardHtml } from './scenario-card.renderer.js';
+import { renderScenarioCardHtml } from './scenario-card.renderer.js';
+import { offsetLabel } from './scenario-offsets.js';
 import type { ScenarioCard } from './scenarios.service.js';
 
 describe('the scenario card', () => {

@@ -1,12 +1,7 @@
 import { CHANNEL_LABEL, escapeHtml, localTime } from '../communication-links/communication-plan.renderer.js';
+import { offsetLabel } from './scenario-offsets.js';
 import type { ScenarioCard } from './scenarios.service.js';
 
-/** "+1 h 30 min" after the activation. */
-export function offsetLabel(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `+${h ? `${h} h` : ''}${h && m ? ' ' : ''}${m || !h ? `${m} min` : ''}`;
-}
 
 function text(value: string | null | undefined): string {
   return value ? escapeHtml(value) : '—';
