@@ -3,6 +3,7 @@ import { createOrganisation, userSession, type Session, type TestUser } from './
 import { insertResourceType } from './support/resource-fixtures.js';
 import { ACTIVATE_SCENARIO, CREATE_SCENARIO, scenarioContent } from './support/scenario-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { WsClient } from './support/ws-client.js';
 
 /*
  * Prepared scenarios (issue 17) over HTTP on a real PostgreSQL: what an activation creates,
@@ -272,5 +273,31 @@ describe('the printable card', () => {
     expect(text).toContain('+2 h');
     expect((await card(scenario.id, outsider.headers, '?format=json')).status).toBe(404);
     expect((await card(scenario.id, {}, '?format=json')).status).toBe(401);
+  });
+});
+
+describe('activation notifies the participants', () => {
+  it('through the existing subscriptions: a participant sees the new incident and its first log entries arrive, an outsider nothing', async () => {
+    const scenario = await ownScenario();
+    const forPartner = await WsClient.forToken(hub.url, partner.accessToken);
+    const forOutsider = await WsClient.forToken(hub.url, outsider.accessToken);
+    try {
+      const incidents = await forPartner.subscribe(`subscription { incidentChanged { id title } }`);
+      const entries = await forPartner.subscribe(`subscription { logEntryChanged { number title incident { id } } }`);
+      const outsiders = await forOutsider.subscribe(`subscription { incidentChanged { id } }`);
+      const res = await hub.gql<any>(ACTIVATE_SCENARIO, { input: { scenarioId: scenario.id, exercise: true } }, lead.headers);
+      expect(res.body.errors).toBeUndefined();
+      const incident = res.body.data.activateScenario;
+      const seen: string[] = [];
+      for (const r of [await incidents.next(), ...(await incidents.drain(300))]) seen.push(r.data!.incidentChanged.id);
+      expect(seen).toContain(incident.id);
+      const numbers: number[] = [];
+      for (let i = 0; i < 4; i++) numbers.push((await entries.next()).data!.logEntryChanged.number);
+      expect(numbers.sort()).toEqual([1, 2, 3, 4]);
+      expect(await outsiders.drain(300)).toEqual([]);
+    } finally {
+      await forPartner.close();
+      await forOutsider.close();
+    }
   });
 });
