@@ -1,4 +1,5 @@
-import type { OrganisationRow } from '../support/factories.js';
+import { createOrganisation, type OrganisationRow } from '../support/factories.js';
+import { insertIncident } from '../support/incident-fixtures.js';
 import type { TestApp } from '../support/test-app.js';
 
 /**
@@ -56,4 +57,30 @@ export interface MatrixRow {
 /** Shorthand: the same outcome for every principal but those listed. */
 export function outcomes(base: Expected, overrides: Partial<Record<PrincipalKind, Expected>>): Record<PrincipalKind, Expected> {
   return Object.fromEntries(PRINCIPALS.map((p) => [p, overrides[p] ?? base])) as Record<PrincipalKind, Expected>;
+}
+
+/** Credentials that do not hold: anonymous, a revoked key, an expired token. */
+export const REFUSED_CREDENTIALS = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
+
+/** Reading what lives in an incident: whoever sees it ("other" does not: NOT_FOUND); keys need the row's scope. */
+export const SEES_INCIDENT = outcomes('OK', { ...REFUSED_CREDENTIALS, liaisonOther: 'NOT_FOUND', apiKeyUnscoped: 'FORBIDDEN' });
+
+/**
+ * Acting in an incident for the own organisation: a participant's LIAISON_OFFICER and up; a
+ * COORDINATOR or ADMIN of an organisation taking no part sees the incident but may not.
+ */
+export const PARTICIPANT_WRITE = outcomes('OK', {
+  ...REFUSED_CREDENTIALS,
+  viewer: 'FORBIDDEN',
+  liaisonOther: 'NOT_FOUND',
+  coordinator: 'FORBIDDEN',
+  admin: 'FORBIDDEN',
+  apiKeyUnscoped: 'FORBIDDEN',
+});
+
+/** An incident in which the own organisation and a fresh partner take part (the own one leads); "other" takes no part. */
+export async function incidentWithPartner(w: MatrixWorld) {
+  const partner = await createOrganisation(w.hub.db);
+  const incident = await insertIncident(w.hub.db, [w.own.id, partner.id]);
+  return { partner, incident };
 }

@@ -1,29 +1,11 @@
-import { createOrganisation } from '../../support/factories.js';
-import { insertIncident, insertLink } from '../../support/link-fixtures.js';
-import { outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
+import { insertLink } from '../../support/link-fixtures.js';
+import { incidentWithPartner, PARTICIPANT_WRITE, SEES_INCIDENT, type MatrixRow } from '../matrix.types.js';
 
-const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 
-/** Reading: whoever sees the incident (own organisation takes part; COORDINATOR and ADMIN see all); keys need LINKS_READ. */
-const READ = outcomes('OK', { ...UNAUTHENTICATED, liaisonOther: 'NOT_FOUND', apiKeyUnscoped: 'FORBIDDEN' });
-/** Changing as a participant (propose) or an invitee (respond): a coordinator or admin of an organisation taking no part may not. */
-const PARTICIPANT_WRITE = outcomes('OK', {
-  ...UNAUTHENTICATED,
-  viewer: 'FORBIDDEN',
-  liaisonOther: 'NOT_FOUND',
-  coordinator: 'FORBIDDEN',
-  admin: 'FORBIDDEN',
-  apiKeyUnscoped: 'FORBIDDEN',
-});
 /** Closing: the initiating organisation, or a COORDINATOR (and so ADMIN). */
 const CLOSE = { ...PARTICIPANT_WRITE, coordinator: 'OK', admin: 'OK' } as const;
 
-/** An incident in which the own organisation and a fresh one take part; "other" takes no part. */
-async function world(w: MatrixWorld) {
-  const partner = await createOrganisation(w.hub.db);
-  const incident = await insertIncident(w.hub.db, [w.own.id, partner.id]);
-  return { partner, incident };
-}
+const world = incidentWithPartner;
 
 /** Communication links (issue 6). */
 export const rows: MatrixRow[] = [
@@ -35,7 +17,7 @@ export const rows: MatrixRow[] = [
       const id = await insertLink(w.hub.db, incident.id, w.own.id, [partner.id]);
       return { query: `query ($id: ID!) { communicationLink(id: $id) { id status } }`, variables: { id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Mutation.proposeCommunicationLink',
@@ -80,6 +62,6 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `subscription ($id: ID) { communicationLinkChanged(incidentId: $id) { id status } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
 ];

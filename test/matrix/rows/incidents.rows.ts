@@ -1,29 +1,14 @@
 import { createOrganisation } from '../../support/factories.js';
 import { insertIncident } from '../../support/incident-fixtures.js';
-import { outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
+import { PARTICIPANT_WRITE, REFUSED_CREDENTIALS, SEES_INCIDENT, outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
 
-const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 
 /** Lists: every principal gets what it may see (possibly nothing); keys need the row's read scope. */
-const LIST = outcomes('OK', { ...UNAUTHENTICATED, apiKeyUnscoped: 'FORBIDDEN' });
-/** Reading one incident or report of the own organisation: NOT_FOUND for an organisation taking no part. */
-const READ = outcomes('OK', { ...UNAUTHENTICATED, liaisonOther: 'NOT_FOUND', apiKeyUnscoped: 'FORBIDDEN' });
+const LIST = outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyUnscoped: 'FORBIDDEN' });
 /** Creating an incident: LIAISON_OFFICER and up; no API key (no scope grants it). */
-const CREATE = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+const CREATE = outcomes('OK', { ...REFUSED_CREDENTIALS, viewer: 'FORBIDDEN', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
 /** Changing an incident the own organisation leads (update) or takes part in (invite): COORDINATOR and ADMIN too. */
-const INCIDENT_WRITE = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', liaisonOther: 'NOT_FOUND', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
-/**
- * Reporting and acknowledging are for participants: a COORDINATOR or ADMIN of an organisation
- * taking no part sees the incident but may not (FORBIDDEN); keys need REPORTS_WRITE.
- */
-const PARTICIPANT_WRITE = outcomes('OK', {
-  ...UNAUTHENTICATED,
-  viewer: 'FORBIDDEN',
-  liaisonOther: 'NOT_FOUND',
-  coordinator: 'FORBIDDEN',
-  admin: 'FORBIDDEN',
-  apiKeyUnscoped: 'FORBIDDEN',
-});
+const INCIDENT_WRITE = outcomes('OK', { ...REFUSED_CREDENTIALS, viewer: 'FORBIDDEN', liaisonOther: 'NOT_FOUND', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
 
 /** An incident led by a fresh partner organisation, in which the own organisation takes part; "other" takes no part. */
 async function world(w: MatrixWorld, leadByOwn = false) {
@@ -65,7 +50,7 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `query ($id: ID!) { incident(id: $id) { id reference participants { lead } } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Query.operationalPicture',
@@ -74,7 +59,7 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `query ($id: ID!) { operationalPicture(incidentId: $id) { notReportedCount participants { reportOverdue } } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Query.situationReport',
@@ -84,7 +69,7 @@ export const rows: MatrixRow[] = [
       const id = await insertReport(w, incident.id, w.own.id);
       return { query: `query ($id: ID!) { situationReport(id: $id) { id version } }`, variables: { id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Mutation.createIncident',
@@ -143,7 +128,7 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `subscription ($id: ID) { situationReportSubmitted(incidentId: $id) { id version } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Subscription.incidentChanged',

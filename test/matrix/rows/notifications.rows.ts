@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { outcomes, type MatrixRow } from '../matrix.types.js';
+import { REFUSED_CREDENTIALS, outcomes, type MatrixRow } from '../matrix.types.js';
 
-const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 /** LIAISON_OFFICER and up, for their own organisation; keys with WEBHOOKS_MANAGE. */
-const OWN_ORGANISATION = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+const OWN_ORGANISATION = outcomes('OK', { ...REFUSED_CREDENTIALS, viewer: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
 /** One endpoint of the own organisation: another organisation's liaison officer and the coordinator (of another one) do not see it; ADMIN does. */
 const OWN_ENDPOINT = { ...OWN_ORGANISATION, liaisonOther: 'NOT_FOUND', coordinator: 'NOT_FOUND' } as const;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createOrganisation, uniqueTag } from '../../support/factories.js';
-import { outcomes, type Expected, type MatrixRow, type MatrixWorld, type PrincipalKind } from '../matrix.types.js';
+import { outcomes, REFUSED_CREDENTIALS, SEES_INCIDENT, type Expected, type MatrixRow, type MatrixWorld, type PrincipalKind } from '../matrix.types.js';
 
 /*
  * Resources (issue 5). Each cell gets fresh rows: an incident in which the own organisation and
@@ -9,10 +9,7 @@ import { outcomes, type Expected, type MatrixRow, type MatrixWorld, type Princip
  * resource type, holdings and, where the row needs one, a request and a loan in the right state.
  */
 
-const REFUSED_CREDENTIALS = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 const ANY_PRINCIPAL = outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyUnscoped: 'FORBIDDEN' });
-/** Sees the incident: its participants (own), coordinators and admins; "other" gets NOT_FOUND. */
-const SEES_INCIDENT = outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyUnscoped: 'FORBIDDEN', liaisonOther: 'NOT_FOUND' });
 /** The requesting side: the own organisation's liaison officers and keys, coordinators (and admins). */
 const REQUESTER_SIDE: Record<PrincipalKind, Expected> = { ...SEES_INCIDENT, viewer: 'FORBIDDEN' };
 /** The lending side: only the own organisation, which lends here. */

@@ -1,18 +1,15 @@
 import { createOrganisation } from '../../support/factories.js';
 import { ACTIVATE_SCENARIO, CREATE_SCENARIO, insertScenario, scenarioContent } from '../../support/scenario-fixtures.js';
-import { outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
+import { REFUSED_CREDENTIALS, SEES_INCIDENT, outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
 
-const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 
 /** Lists: every principal gets what it may see; keys need INCIDENTS_READ. */
-const LIST = outcomes('OK', { ...UNAUTHENTICATED, apiKeyUnscoped: 'FORBIDDEN' });
-/** The own organisation's scenario: its users and keys (INCIDENTS_READ), COORDINATOR and ADMIN see it; another organisation does not. */
-const READ = outcomes('OK', { ...UNAUTHENTICATED, liaisonOther: 'NOT_FOUND', apiKeyUnscoped: 'FORBIDDEN' });
+const LIST = outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyUnscoped: 'FORBIDDEN' });
 /** Creating the own organisation's scenario: LIAISON_OFFICER and up; never API keys. */
-const CREATE = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+const CREATE = outcomes('OK', { ...REFUSED_CREDENTIALS, viewer: 'FORBIDDEN', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
 /** Editing the own organisation's scenario: its LIAISON_OFFICERs; a COORDINATOR or ADMIN of another organisation sees it but may not. */
 const EDIT = outcomes('OK', {
-  ...UNAUTHENTICATED,
+  ...REFUSED_CREDENTIALS,
   viewer: 'FORBIDDEN',
   liaisonOther: 'NOT_FOUND',
   coordinator: 'FORBIDDEN',
@@ -21,7 +18,7 @@ const EDIT = outcomes('OK', {
   apiKeyUnscoped: 'FORBIDDEN',
 });
 /** Activating a scenario the own organisation leads: its LIAISON_OFFICERs, COORDINATOR and ADMIN; never API keys. */
-const ACTIVATE = outcomes('OK', { ...UNAUTHENTICATED, viewer: 'FORBIDDEN', liaisonOther: 'NOT_FOUND', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+const ACTIVATE = outcomes('OK', { ...REFUSED_CREDENTIALS, viewer: 'FORBIDDEN', liaisonOther: 'NOT_FOUND', apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
 
 /** A scenario of the own organisation, led by it, with a fresh partner taking part; "other" has no part in it. */
 async function world(w: MatrixWorld) {
@@ -48,7 +45,7 @@ export const rows: MatrixRow[] = [
       const { scenario } = await world(w);
       return { query: `query ($id: ID!) { scenario(id: $id) { id shared currentVersion { id leadOrganisationId } } }`, variables: { id: scenario.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Mutation.createScenario',

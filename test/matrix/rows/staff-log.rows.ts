@@ -1,30 +1,11 @@
-import { createOrganisation } from '../../support/factories.js';
-import { insertIncident } from '../../support/incident-fixtures.js';
 import { insertLogEntry, insertMeeting } from '../../support/log-fixtures.js';
-import { outcomes, type MatrixRow, type MatrixWorld } from '../matrix.types.js';
+import { incidentWithPartner, PARTICIPANT_WRITE, REFUSED_CREDENTIALS, SEES_INCIDENT, outcomes, type MatrixRow } from '../matrix.types.js';
 
-const UNAUTHENTICATED = { anonymous: 'UNAUTHENTICATED', revokedKey: 'UNAUTHENTICATED', expiredToken: 'UNAUTHENTICATED' } as const;
 
-/** Reading what all participants read (an ALL_PARTICIPANTS entry, a conference of all): whoever sees the incident; keys need LOG_READ. */
-const READ = outcomes('OK', { ...UNAUTHENTICATED, liaisonOther: 'NOT_FOUND', apiKeyUnscoped: 'FORBIDDEN' });
-/** Writing for the own organisation in the incident: a participant's LIAISON_OFFICER and up; a coordinator or admin of an organisation taking no part may not. */
-const PARTICIPANT_WRITE = outcomes('OK', {
-  ...UNAUTHENTICATED,
-  viewer: 'FORBIDDEN',
-  liaisonOther: 'NOT_FOUND',
-  coordinator: 'FORBIDDEN',
-  admin: 'FORBIDDEN',
-  apiKeyUnscoped: 'FORBIDDEN',
-});
 /** Following up the own organisation's entry, running its conference: the organisation, or a COORDINATOR (and so ADMIN). */
 const MANAGE = { ...PARTICIPANT_WRITE, coordinator: 'OK', admin: 'OK' } as const;
 
-/** An incident in which the own organisation and a fresh one take part; "other" takes no part. */
-async function world(w: MatrixWorld) {
-  const partner = await createOrganisation(w.hub.db);
-  const incident = await insertIncident(w.hub.db, [w.own.id, partner.id]);
-  return { partner, incident };
-}
+const world = incidentWithPartner;
 
 /** The staff log and meetings (issue 16). */
 export const rows: MatrixRow[] = [
@@ -36,7 +17,7 @@ export const rows: MatrixRow[] = [
       const id = await insertLogEntry(w.hub.db, incident.id, w.own.id);
       return { query: `query ($id: ID!) { logEntry(id: $id) { id number } }`, variables: { id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Query.myLogTasks',
@@ -46,7 +27,7 @@ export const rows: MatrixRow[] = [
       await insertLogEntry(w.hub.db, incident.id, w.own.id, { responsibleId: w.own.id });
       return { query: `{ myLogTasks { totalCount nodes { id } } }` };
     },
-    expect: outcomes('OK', { ...UNAUTHENTICATED, apiKeyUnscoped: 'FORBIDDEN' }),
+    expect: outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyUnscoped: 'FORBIDDEN' }),
   },
   {
     operation: 'Query.meeting',
@@ -56,7 +37,7 @@ export const rows: MatrixRow[] = [
       const id = await insertMeeting(w.hub.db, incident.id, partner.id);
       return { query: `query ($id: ID!) { meeting(id: $id) { id status } }`, variables: { id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Mutation.writeLogEntry',
@@ -122,7 +103,7 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `subscription ($id: ID) { logEntryChanged(incidentId: $id) { id } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
   {
     operation: 'Subscription.meetingChanged',
@@ -131,6 +112,6 @@ export const rows: MatrixRow[] = [
       const { incident } = await world(w);
       return { query: `subscription ($id: ID) { meetingChanged(incidentId: $id) { id } }`, variables: { id: incident.id } };
     },
-    expect: READ,
+    expect: SEES_INCIDENT,
   },
 ];
