@@ -5,10 +5,18 @@ import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 let hub: TestApp;
+/** The same database through a hub whose picture caches are off (the bench's "cache off" rows). */
+let uncachedHub: TestApp;
 beforeAll(async () => {
-  hub = await startTestApp();
+  // One secret, so that a session opened on one hub is valid on the other.
+  const JWT_SECRET = 'operational-picture-test-secret-of-32-chars';
+  hub = await startTestApp({ JWT_SECRET });
+  uncachedHub = await startTestApp({ JWT_SECRET, PICTURE_CACHE_ROWS: '0' });
 });
-afterAll(() => hub.close());
+afterAll(async () => {
+  await uncachedHub.close();
+  await hub.close();
+});
 
 const PICTURE = `query ($id: ID!) { operationalPicture(incidentId: $id) {
   generatedAt notReportedCount statusCounts { status count }
@@ -109,12 +117,15 @@ describe('operationalPicture', () => {
     const small = await incidentWith(5, viewer.organisationId, viewer.id);
     const large = await incidentWith(40, viewer.organisationId, viewer.id);
 
-    // Warm up (first-request work such as prepared caches must not be counted), then count.
-    await hub.gql(PICTURE, { id: small.id }, viewer.headers);
+    // Warm up (first-request work such as prepared caches must not be counted; the participants'
+    // organisations are then known under the directory stamp), then count, on the hub without
+    // the picture's cache: every read is as after a change of the incident.
+    await uncachedHub.gql(PICTURE, { id: small.id }, viewer.headers);
+    await uncachedHub.gql(PICTURE, { id: large.id }, viewer.headers);
     let smallResult: any;
     let largeResult: any;
-    const forSmall = await countStatements(hub, async () => (smallResult = await hub.gql(PICTURE, { id: small.id }, viewer.headers)));
-    const forLarge = await countStatements(hub, async () => (largeResult = await hub.gql(PICTURE, { id: large.id }, viewer.headers)));
+    const forSmall = await countStatements(uncachedHub, async () => (smallResult = await uncachedHub.gql(PICTURE, { id: small.id }, viewer.headers)));
+    const forLarge = await countStatements(uncachedHub, async () => (largeResult = await uncachedHub.gql(PICTURE, { id: large.id }, viewer.headers)));
     expect(smallResult.body.errors).toBeUndefined();
     expect(largeResult.body.errors).toBeUndefined();
     expect(largeResult.body.data.operationalPicture.participants).toHaveLength(40);
@@ -123,44 +134,69 @@ describe('operationalPicture', () => {
     expect(reported.every((l: any) => l.latestReport.version === 2 && l.latestReport.supersedes.version === 1 && l.latestReport.acknowledgements.length === 1)).toBe(true);
 
     // 5 statements, whatever the number of participants: the caller's authentication; the
-    // picture (the incident row with the access check, the participants with their
-    // organisations, each one's newest readable report with its author and acknowledgements,
-    // which prime the request's loaders: incident.participants, the organisations of lines,
-    // recipients and acknowledgements, authors and acknowledgers here send nothing); then one
-    // batch per DataLoader that is left: the access check of the superseded reports
-    // (report.read, AccessService), those reports, and pending acknowledgements.
+    // picture (the incident row with the access check, the participants, each one's newest
+    // readable report with its acknowledgements; the lines' organisations and authors come
+    // from their own features, unchanged under the directory stamp the picture read; all prime
+    // the request's loaders: incident.participants, the organisations of lines, recipients and
+    // acknowledgements, authors and acknowledgers here send nothing); then one batch per
+    // DataLoader that is left: the access check of the superseded reports (report.read,
+    // AccessService), those reports, and pending acknowledgements.
     // No statement is sent twice (no query per row).
     expect(forSmall.count).toBe(5);
     expect(forLarge.count).toBe(5);
     expect(new Set(forLarge.statements).size).toBe(forLarge.statements.length);
   });
 
-  it("costs 4 SQL statements for bench scenario 1's document, for 5 and for 40 participants, and 2 from the cache", async () => {
+  it("costs 4 SQL statements for bench scenario 1's document, 2 from the cache, and reads other features' tables only through them", async () => {
     const viewer = await userSession(hub, 'LIAISON_OFFICER');
     const warmUp = await incidentWith(2, viewer.organisationId, viewer.id);
     const small = await incidentWith(5, viewer.organisationId, viewer.id);
     const large = await incidentWith(40, viewer.organisationId, viewer.id);
     await hub.gql(BENCH_PICTURE, { id: warmUp.id }, viewer.headers);
-    let smallResult: any;
-    let largeResult: any;
+    let firstResult: any;
     let cachedResult: any;
-    const forSmall = await countStatements(hub, async () => (smallResult = await hub.gql(BENCH_PICTURE, { id: small.id }, viewer.headers)));
-    const forLarge = await countStatements(hub, async () => (largeResult = await hub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
+    // The first picture of organisations this hub has not read under the directory stamp.
+    const first = await countStatements(hub, async () => (firstResult = await hub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
     const fromCache = await countStatements(hub, async () => (cachedResult = await hub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
-    expect(smallResult.body.errors).toBeUndefined();
-    expect(largeResult.body.errors).toBeUndefined();
-    const lines = largeResult.body.data.operationalPicture.participants;
+    expect(firstResult.body.errors).toBeUndefined();
+    const lines = firstResult.body.data.operationalPicture.participants;
     expect(lines).toHaveLength(40);
     const reported = lines.filter((l: any) => l.latestReport);
     expect(reported).toHaveLength(30);
     expect(reported.every((l: any) => l.latestReport.author.id === viewer.id && l.latestReport.acknowledgements[0].organisation.id === viewer.organisationId)).toBe(true);
     expect(reported.filter((l: any) => l.latestReport.visibility === 'RESTRICTED').every((l: any) => l.latestReport.recipients[0].id === viewer.organisationId)).toBe(true);
-    // Authentication, the picture, the open resource requests and the active links.
+    // Authentication, the picture, the organisations (their own feature's loader, one batch),
+    // the open resource requests and the active links; the author was read for the warm-up.
+    // The picture's statement reads no other feature's table.
+    expect(first.count).toBe(5);
+    const picture = first.statements.filter((s) => s.includes('incident_participants ip'));
+    expect(picture).toHaveLength(1);
+    expect(picture[0]).not.toMatch(/\b(organisations|users)\b/);
+    expect(first.statements.filter((s) => /\bFROM organisations WHERE id = ANY\b/.test(s))).toHaveLength(1);
+    expect(first.statements.filter((s) => /\bFROM users WHERE id = ANY\b/.test(s))).toHaveLength(0);
+    // Unchanged since: authentication, and the access check with the change stamps.
+    expect(cachedResult.body).toEqual(firstResult.body);
+    expect(fromCache.count).toBe(2);
+
+    // The cache off, as after every change of an incident: authentication, the picture, the
+    // open resource requests and the active links, for 5 and for 40 participants; the
+    // organisations and the author are the directory's, unchanged under its stamp.
+    for (const incident of [warmUp, small, large]) await uncachedHub.gql(BENCH_PICTURE, { id: incident.id }, viewer.headers);
+    let smallResult: any;
+    let largeResult: any;
+    const forSmall = await countStatements(uncachedHub, async () => (smallResult = await uncachedHub.gql(BENCH_PICTURE, { id: small.id }, viewer.headers)));
+    const forLarge = await countStatements(uncachedHub, async () => (largeResult = await uncachedHub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
+    expect(smallResult.body.errors).toBeUndefined();
+    expect(largeResult.body).toEqual(firstResult.body);
     expect(forSmall.count).toBe(4);
     expect(forLarge.count).toBe(4);
-    // Unchanged since: authentication, and the access check with the change stamps.
-    expect(cachedResult.body).toEqual(largeResult.body);
-    expect(fromCache.count).toBe(2);
+
+    // After a change of the directory, its records are read again (one batch each) and shown.
+    await hub.db.query(`UPDATE organisations SET name = 'Omdöpt' WHERE id = $1`, [lines[5].organisation.id]);
+    let renamedResult: any;
+    const renamed = await countStatements(uncachedHub, async () => (renamedResult = await uncachedHub.gql(BENCH_PICTURE, { id: large.id }, viewer.headers)));
+    expect(renamedResult.body.data.operationalPicture.participants[5].organisation.name).toBe('Omdöpt');
+    expect(renamed.count).toBe(6);
   });
 });
 

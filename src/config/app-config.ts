@@ -51,8 +51,11 @@ export class AppConfig {
   /**
    * Rows kept by the operational picture's cache (`rows`) and by those of its open requests and
    * active links (`partRows`); 0 turns them off (src/common/cache/picture-stamps.ts).
+   * `directoryRecords`: organisations and users (each) kept under the directory stamp for the
+   * picture (`DirectoryCache`); they stay with PICTURE_CACHE_ROWS=0, as they stay after a change
+   * of an incident (a change of the directory is what makes them be read again).
    */
-  readonly pictureCache: { rows: number; partRows: number };
+  readonly pictureCache: { rows: number; partRows: number; directoryRecords: number };
   /**
    * Open graphql-ws connections are checked again this often (WebsocketSessionsService); a
    * message larger than `maxPayloadBytes` closes its socket unread (src/graphql/websocket-frame-limit.ts).
@@ -92,7 +95,7 @@ export class AppConfig {
       maxOperationsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSocketsPerPrincipal: e.WS_MAX_SOCKETS_PER_PRINCIPAL,
     };
-    this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000) };
+    this.pictureCache = { rows: e.PICTURE_CACHE_ROWS, partRows: Math.min(e.PICTURE_CACHE_ROWS, 2000), directoryRecords: 20_000 };
     this.database = {
       url: e.DATABASE_URL ?? '',
       migrationsUrl: e.MIGRATIONS_DATABASE_URL ?? e.DATABASE_URL ?? '',

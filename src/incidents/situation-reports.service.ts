@@ -12,7 +12,7 @@ import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import type { User, UserRow } from '../users/models/user.model.js';
+import type { User } from '../users/models/user.model.js';
 import { UsersService } from '../users/users.service.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
 import { selectEvents } from '../common/events/select-events.js';
@@ -149,11 +149,10 @@ export class SituationReportsService {
   }
 
   /**
-   * For statements that already selected a report's author and acknowledgements (the
-   * operational picture): the field resolvers of the same request find them cached.
+   * For a statement that already selected a report's acknowledgements (the operational
+   * picture): the field resolvers of the same request find them cached.
    */
-  prime(ctx: RequestContext, reportId: string, author: UserRow | null, acknowledgements: ReportAcknowledgement[]): void {
-    if (author) this.users.prime(ctx, author);
+  primeAcknowledgements(ctx: RequestContext, reportId: string, acknowledgements: ReportAcknowledgement[]): void {
     this.acknowledgementsLoader(ctx).prime(reportId, acknowledgements);
   }
 

@@ -8,28 +8,46 @@ import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { DirectoryCache } from '../common/cache/picture-stamps.js';
+import { AppConfig } from '../config/app-config.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateOrganisationInput, UpdateOrganisationInput } from './dto/organisation.inputs.js';
 import type { OrganisationsArgs } from './dto/organisations.args.js';
-import { Organisation, type OrganisationRow } from './models/organisation.model.js';
+import type { OrganisationKind } from './models/organisation-kind.enum.js';
+import { Organisation } from './models/organisation.model.js';
+
+/** An `organisations` row as this service selects it (ORG_COLUMNS): the model's own fields. */
+interface OrganisationRow {
+  id: string;
+  name: string;
+  code: string;
+  kind: OrganisationKind;
+  dutyOfficerPhone: string | null;
+  email: string | null;
+  active: boolean;
+}
 
 const ORG_COLUMNS = `id, name, code, kind, duty_officer_phone AS "dutyOfficerPhone", email, active`;
 
-/** The organisation columns of `alias` as `<prefix><column>`, for OrganisationsService.primeFromRow. */
-export function orgColumnsAs(alias: string, prefix: string): string {
-  return ['id', 'name', 'code', 'kind', 'duty_officer_phone', 'email', 'active'].map((c) => `${alias}.${c} AS ${prefix}${c}`).join(', ');
+function organisation(row: OrganisationRow): Organisation {
+  return Object.assign(new Organisation(), row);
 }
 
 @Injectable()
 export class OrganisationsService {
+  private readonly directory: DirectoryCache<OrganisationRow>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
     private readonly events: EventBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.directory = new DirectoryCache(config.pictureCache.directoryRecords);
+  }
 
   /** The directory, ordered by name (then id), filtered by a name or code fragment and kinds. */
   async list(_ctx: RequestContext, args: OrganisationsArgs): Promise<Connection<Organisation>> {
@@ -44,13 +62,13 @@ export class OrganisationsService {
         ORDER BY lower(o.name), o.id LIMIT $5`,
       [...params, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
     );
-    return toConnection(rows, args.first, total, (o) => [o.name.toLowerCase(), o.id], Organisation.fromRow);
+    return toConnection(rows, args.first, total, (o) => [o.name.toLowerCase(), o.id], organisation);
   }
 
   /** Any principal may read the directory. */
   async findById(ctx: RequestContext, id: string): Promise<Organisation | null> {
     const row = await this.loader(ctx).load(id);
-    return row ? Organisation.fromRow(row) : null;
+    return row ? organisation(row) : null;
   }
 
   /** For field resolvers (`user.organisation`, `participant.organisation`...): batched per request. */
@@ -61,23 +79,14 @@ export class OrganisationsService {
   }
 
   /**
-   * The organisation of each row that another statement already selected (with
-   * `orgColumnsAs`), put into this request's organisation loader so that field resolvers
-   * reaching them (recipients, acknowledgements...) send no statement of their own.
+   * The organisations of `ids` as of the directory stamp the caller has just read
+   * (`DirectoryCache`): from the process's cache while that stamp holds, else read afresh; in
+   * this request's loader either way, so later fields (recipients, acknowledgements…) send no
+   * statement of their own. Unknown ids are left out.
    */
-  primeFromRow(ctx: RequestContext, selected: object, prefix: string): Organisation {
-    const row = selected as Record<string, unknown>;
-    const entity = {
-      id: row[`${prefix}id`],
-      name: row[`${prefix}name`],
-      code: row[`${prefix}code`],
-      kind: row[`${prefix}kind`],
-      dutyOfficerPhone: row[`${prefix}duty_officer_phone`],
-      email: row[`${prefix}email`],
-      active: row[`${prefix}active`],
-    } as OrganisationRow;
-    this.loader(ctx).prime(entity.id, entity);
-    return Organisation.fromRow(entity);
+  async atDirectoryStamp(ctx: RequestContext, ids: readonly string[], directoryStamp: string | null): Promise<Map<string, Organisation>> {
+    const rows = await this.directory.load(this.loader(ctx), ids, directoryStamp);
+    return new Map([...rows].map(([id, row]) => [id, organisation(row)]));
   }
 
   private loader(ctx: RequestContext) {
@@ -91,7 +100,7 @@ export class OrganisationsService {
         [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
       );
       tx.audit({ action: 'organisation.create', entityType: 'Organisation', entityId: row.id, details: { ...input } });
-      return Organisation.fromRow(row);
+      return organisation(row);
     });
   }
 
@@ -114,7 +123,7 @@ export class OrganisationsService {
       tx.audit({ action: 'organisation.update', entityType: 'Organisation', entityId: id, details: { ...input } });
       // Its users' and keys' open WebSockets are checked again at once.
       if (input.active !== undefined) tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { organisationIds: [id] }));
-      return Organisation.fromRow(row);
+      return organisation(row);
     });
   }
 }

@@ -8,23 +8,55 @@ import { EventBus } from '../common/events/event-bus.service.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
+import { DirectoryCache } from '../common/cache/picture-stamps.js';
+import { AppConfig } from '../config/app-config.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
-import { User, USER_COLUMNS, type UserRow } from './models/user.model.js';
+import type { Role } from '../common/auth/roles.js';
+import { User } from './models/user.model.js';
 
+/** A `users` row as this service selects it (USER_COLUMNS): never the password hash. */
+interface UserRow {
+  id: string;
+  organisation_id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  active: boolean;
+  created_at: Date;
+}
+
+const USER_COLUMNS = 'id, organisation_id, email, display_name, role, active, created_at';
 const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
+
+function user(r: UserRow): User {
+  return Object.assign(new User(), {
+    id: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role,
+    organisationId: r.organisation_id,
+    active: r.active,
+    createdAt: r.created_at,
+  });
+}
 
 @Injectable()
 export class UsersService {
+  private readonly directory: DirectoryCache<UserRow>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly passwords: PasswordService,
     private readonly access: AccessService,
     private readonly events: EventBus,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.directory = new DirectoryCache(config.pictureCache.directoryRecords);
+  }
 
   async me(ctx: RequestContext): Promise<User> {
     const p = ctx.who;
@@ -32,14 +64,14 @@ export class UsersService {
     // The caller itself: no access check to make.
     const row = await this.loader(ctx).load(p.userId);
     if (!row) throw new NotFoundError('User', p.userId);
-    return User.fromRow(row);
+    return user(row);
   }
 
   /** A user is visible to ADMIN and to the users of the same organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<User | null> {
     if (!(await this.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
     const row = await this.loader(ctx).load(id);
-    return row && User.fromRow(row);
+    return row && user(row);
   }
 
   /**
@@ -48,7 +80,7 @@ export class UsersService {
    */
   async load(ctx: RequestContext, id: string): Promise<User | null> {
     const row = await this.loader(ctx).load(id);
-    return row && User.fromRow(row);
+    return row && user(row);
   }
 
   /**
@@ -61,7 +93,7 @@ export class UsersService {
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
       [email.trim()],
     );
-    return row ? { user: User.fromRow(row), passwordHash: row.password_hash, mayActivate: row.active && row.org_active } : null;
+    return row ? { user: user(row), passwordHash: row.password_hash, mayActivate: row.active && row.org_active } : null;
   }
 
   /** The user if it and its organisation are active (a refresh token's owner), read in the caller's transaction. */
@@ -70,7 +102,7 @@ export class UsersService {
       `SELECT ${USER_COLUMNS_OF_U} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active AND o.active`,
       [id],
     );
-    return row ? User.fromRow(row) : null;
+    return row ? user(row) : null;
   }
 
   async passwordHash(id: string): Promise<string | null> {
@@ -89,9 +121,14 @@ export class UsersService {
     return user.email;
   }
 
-  /** A user row another statement already read (the operational picture): later reads of the request find it. */
-  prime(ctx: RequestContext, row: UserRow): void {
-    this.loader(ctx).prime(row.id, row);
+  /**
+   * The users of `ids` as of the directory stamp the caller has just read (the operational
+   * picture's authors; `DirectoryCache`): from the process's cache while that stamp holds, else
+   * read afresh; in this request's loader either way. Unchecked, as `load`. Unknown ids are left out.
+   */
+  async atDirectoryStamp(ctx: RequestContext, ids: readonly string[], directoryStamp: string | null): Promise<Map<string, User>> {
+    const rows = await this.directory.load(this.loader(ctx), ids, directoryStamp);
+    return new Map([...rows].map(([id, row]) => [id, user(row)]));
   }
 
   private loader(ctx: RequestContext) {
@@ -109,7 +146,7 @@ export class UsersService {
         ORDER BY lower(display_name), id LIMIT $4`,
       [organisationId, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
     );
-    return toConnection(rows, args.first, total, (r) => [r.sort, r.id], User.fromRow);
+    return toConnection(rows, args.first, total, (r) => [r.sort, r.id], user);
   }
 
   async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
@@ -122,7 +159,7 @@ export class UsersService {
         [input.organisationId, input.email.trim(), input.displayName, input.role, passwordHash],
       );
       tx.audit({ action: 'user.create', entityType: 'User', entityId: row.id, details: { email: row.email, role: row.role, organisationId: row.organisation_id } });
-      return User.fromRow(row);
+      return user(row);
     });
   }
 
@@ -146,7 +183,7 @@ export class UsersService {
       if (input.role !== undefined || input.active !== undefined) {
         tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { userIds: [id] }));
       }
-      return User.fromRow(row);
+      return user(row);
     });
   }
 }

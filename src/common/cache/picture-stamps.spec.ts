@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { StampedCache } from './picture-stamps.js';
+import DataLoader from 'dataloader';
+import { DirectoryCache, StampedCache } from './picture-stamps.js';
 
 const at = (incident: string | null, directory: string | null = '1') => ({ incident, directory });
 const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: `${tag}-${i}`, ids: [i] }));
@@ -47,5 +48,58 @@ describe('StampedCache', () => {
     expect(cache.set('a', at('1'), given)).toBe(given);
     expect(cache.stampsOf('a')).toBeUndefined();
     expect(cache.get('a', at('1'))).toBeUndefined();
+  });
+});
+
+describe('DirectoryCache', () => {
+  /** A loader over a "table" that counts its reads, as a request's rowLoader. */
+  function table(rows: Map<string, { id: string; name: string }>) {
+    const reads: string[][] = [];
+    const loader = () =>
+      new DataLoader<string, { id: string; name: string } | null>(async (ids) => {
+        reads.push([...ids]);
+        return ids.map((id) => (rows.has(id) ? { ...rows.get(id)! } : null));
+      });
+    return { reads, loader };
+  }
+
+  it('answers a record again only under the directory stamp it was read under, and primes the request loader', async () => {
+    const rows = new Map([['a', { id: 'a', name: 'A' }], ['b', { id: 'b', name: 'B' }]]);
+    const { reads, loader } = table(rows);
+    const cache = new DirectoryCache<{ id: string; name: string }>(100);
+    expect([...(await cache.load(loader(), ['a', 'b', 'x'], '1')).keys()]).toEqual(['a', 'b']);
+    expect(reads).toEqual([['a', 'b', 'x']]);
+
+    const request = loader();
+    const same = await cache.load(request, ['a', 'b'], '1');
+    expect(reads).toHaveLength(1);
+    expect(same.get('a')?.name).toBe('A');
+    expect(Object.isFrozen(same.get('a'))).toBe(true);
+    expect(await request.load('b')).toBe(same.get('b'));
+    expect(reads).toHaveLength(1);
+
+    rows.set('a', { id: 'a', name: 'A2' });
+    expect((await cache.load(loader(), ['a'], '2')).get('a')?.name).toBe('A2');
+    expect(reads.at(-1)).toEqual(['a']);
+  });
+
+  it('reads afresh a record that the request read before the stamp (it could be older than the stamp)', async () => {
+    const rows = new Map([['a', { id: 'a', name: 'A' }]]);
+    const { reads, loader } = table(rows);
+    const cache = new DirectoryCache<{ id: string; name: string }>(100);
+    const request = loader();
+    expect((await request.load('a'))?.name).toBe('A');
+    rows.set('a', { id: 'a', name: 'A2' });
+    expect((await cache.load(request, ['a'], '2')).get('a')?.name).toBe('A2');
+    expect((await request.load('a'))?.name).toBe('A2');
+    expect(reads).toEqual([['a'], ['a']]);
+  });
+
+  it('keeps nothing with 0 records', async () => {
+    const { reads, loader } = table(new Map([['a', { id: 'a', name: 'A' }]]));
+    const cache = new DirectoryCache<{ id: string; name: string }>(0);
+    await cache.load(loader(), ['a'], '1');
+    await cache.load(loader(), ['a'], '1');
+    expect(reads).toHaveLength(2);
   });
 });

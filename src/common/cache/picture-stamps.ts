@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 
@@ -28,9 +29,11 @@ function sameStamps(a: PictureStamps, b: PictureStamps): boolean {
   return a.incident === b.incident && a.directory === b.directory;
 }
 
-/** A row shared by every request that reads it from a cache: nobody may change it. */
+/** A row shared by every request that reads it from a cache: nobody may change it, nor its arrays and plain objects. */
 function frozen<T extends object>(row: T): T {
-  for (const value of Object.values(row)) if (Array.isArray(value)) Object.freeze(value);
+  for (const value of Object.values(row)) {
+    if (value !== null && typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) frozen(value);
+  }
   return Object.freeze(row);
 }
 
@@ -43,8 +46,9 @@ function frozen<T extends object>(row: T): T {
 export class StampedCache<Row extends object> {
   private readonly entries?: LRUCache<string, { stamps: PictureStamps; rows: readonly Row[] }>;
 
-  constructor(maxRows: number) {
-    if (maxRows > 0) this.entries = new LRUCache({ maxSize: maxRows, sizeCalculation: (entry) => Math.max(1, entry.rows.length) });
+  /** `size`: how many rows an entry counts for (by default its number of rows). */
+  constructor(maxRows: number, size: (rows: readonly Row[]) => number = (rows) => rows.length) {
+    if (maxRows > 0) this.entries = new LRUCache({ maxSize: maxRows, sizeCalculation: (entry) => Math.max(1, size(entry.rows)) });
   }
 
   /** The stamps of the entry, whatever they are (to ask the database whether they still hold). */
@@ -87,4 +91,48 @@ export async function stampedRows<Row extends { id: string }>(
   const rows: (Row & { incident_stamp: string | null; directory_stamp: string | null })[] = await db.query(`WITH s AS (SELECT ${stampsSql('$1')}) ${select}`, [incidentId]);
   const found = rows.filter((r) => r.id !== null);
   return rows.length && sameStamps(stampsOf(rows[0]), stamps) ? cache.set(incidentId, stamps, found) : found;
+}
+
+/**
+ * Records of the directory (organisations, users) by id, kept across requests with the directory
+ * stamp they were read under, for callers that have just read the directory stamp in their own
+ * statement (the operational picture): while the stamp is the same, the record is the one the
+ * database holds. Records missing or kept under another stamp are read through the request's
+ * loader, afresh (a record the request read before the stamp could be older than it), so the
+ * rest of the request shares them; what the cache answers is put into that loader too. Records
+ * read after the stamp are at least as new as it: a change since has a stamp of its own, so
+ * they are never answered for a stamp newer than they are. An LRU of `maxRecords`.
+ */
+export class DirectoryCache<Row extends { id: string }> {
+  private readonly entries?: LRUCache<string, { stamp: string | null; row: Row }>;
+
+  constructor(maxRecords: number) {
+    if (maxRecords > 0) this.entries = new LRUCache({ max: maxRecords });
+  }
+
+  /** The rows of `ids` (null for an unknown id) as of the directory stamp `stamp`. */
+  async load(loader: DataLoader<string, Row | null>, ids: readonly string[], stamp: string | null): Promise<Map<string, Row>> {
+    const found = new Map<string, Row>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const entry = this.entries?.get(id);
+      if (entry && entry.stamp === stamp) {
+        found.set(id, entry.row);
+        loader.prime(id, entry.row);
+      } else {
+        missing.push(id);
+        loader.clear(id);
+      }
+    }
+    if (missing.length) {
+      const rows = await loader.loadMany(missing);
+      for (const row of rows) {
+        if (row instanceof Error) throw row;
+        if (!row) continue;
+        found.set(row.id, row);
+        this.entries?.set(row.id, { stamp, row: frozen(row) });
+      }
+    }
+    return found;
+  }
 }

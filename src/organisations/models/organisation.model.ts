@@ -2,17 +2,6 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Paginated } from '../../common/pagination/connection.js';
 import { OrganisationKind } from './organisation-kind.enum.js';
 
-/** An `organisations` row as OrganisationsService selects it (its own feature's statements only). */
-export interface OrganisationRow {
-  id: string;
-  name: string;
-  code: string;
-  kind: OrganisationKind;
-  dutyOfficerPhone: string | null;
-  email: string | null;
-  active: boolean;
-}
-
 @ObjectType({ description: 'A participating actor: a municipality, the police, a rescue service, a region...' })
 export class Organisation {
   @Field(() => ID)
@@ -35,18 +24,6 @@ export class Organisation {
 
   @Field()
   active: boolean;
-
-  static fromRow(e: OrganisationRow): Organisation {
-    return Object.assign(new Organisation(), {
-      id: e.id,
-      name: e.name,
-      code: e.code,
-      kind: e.kind,
-      dutyOfficerPhone: e.dutyOfficerPhone,
-      email: e.email,
-      active: e.active,
-    });
-  }
 }
 
 @ObjectType()
