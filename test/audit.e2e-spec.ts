@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { storedEvent } from '../src/audit/audit-chain.verifier.js';
 import { AuditChainWriter, chainHash, GENESIS_HASH } from '../src/audit/audit-chain.writer.js';
-import type { AuditEventRow } from '../src/audit/models/audit-event.model.js';
+import { storedEvent, type AuditEventRow } from '../src/audit/models/audit-event.model.js';
 import { RequestContext } from '../src/common/request/request-context.js';
 import { createOrganisation, uniqueTag, userSession } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

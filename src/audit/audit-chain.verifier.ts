@@ -2,27 +2,10 @@
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>;
 }
-import { chainHash, GENESIS_HASH, type StoredAuditEvent } from './audit-chain.writer.js';
-import type { AuditChainVerification, AuditEventRow } from './models/audit-event.model.js';
+import { chainHash, GENESIS_HASH } from './audit-chain.writer.js';
+import { storedEvent, type AuditChainVerification, type AuditEventRow } from './models/audit-event.model.js';
 
 const BATCH = 5000;
-
-/** A stored row as the content its hash covers. */
-export function storedEvent(r: AuditEventRow): StoredAuditEvent {
-  return {
-    sequence: Number(r.sequence),
-    occurredAt: r.occurred_at,
-    action: r.action,
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    actorUserId: r.actor_user_id,
-    actorApiKeyId: r.actor_api_key_id,
-    actorOrganisationId: r.actor_organisation_id,
-    details: r.details,
-    requestId: r.request_id,
-    clientAddress: r.client_address,
-  };
-}
 
 /**
  * Recomputes the hash chain in batches: sequences 1, 2, 3… without gaps, each event's

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ConnectionArgs, Paginated } from '../../common/pagination/connection.js';
 import { IsTimeWithin } from '../../common/validation/time-window.decorator.js';
+import type { StoredAuditEvent } from '../audit-chain.writer.js';
 
 export interface AuditEventRow {
   sequence: string;
@@ -19,6 +20,23 @@ export interface AuditEventRow {
   client_address: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** A stored row as the content its hash covers (the chain's verifier), and the model's fields. */
+export function storedEvent(r: AuditEventRow): StoredAuditEvent {
+  return {
+    sequence: Number(r.sequence),
+    occurredAt: r.occurred_at,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    actorUserId: r.actor_user_id,
+    actorApiKeyId: r.actor_api_key_id,
+    actorOrganisationId: r.actor_organisation_id,
+    details: r.details,
+    requestId: r.request_id,
+    clientAddress: r.client_address,
+  };
 }
 
 @ObjectType({ description: 'One recorded change. Written in the same transaction as the change; never updated or deleted.' })
@@ -52,19 +70,9 @@ export class AuditEvent {
   hash: string;
 
   static fromRow(r: AuditEventRow): AuditEvent {
-    return Object.assign(new AuditEvent(), {
-      id: r.id,
-      sequence: Number(r.sequence),
-      occurredAt: r.occurred_at,
-      action: r.action,
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      actorUserId: r.actor_user_id,
-      actorApiKeyId: r.actor_api_key_id,
-      actorOrganisationId: r.actor_organisation_id,
-      details: r.details,
-      hash: r.hash,
-    });
+    // The request id and client address stay in the table: they are no field of the model.
+    const { requestId: _requestId, clientAddress: _clientAddress, ...content } = storedEvent(r);
+    return Object.assign(new AuditEvent(), content, { id: r.id, hash: r.hash });
   }
 }
 
