@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Logger, type PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
+import { traceLogFields } from '../tracing/tracer.js';
 
 /** Secrets never reach a log line, wherever they would sit in it. */
 export const REDACTED_PATHS = [
@@ -60,7 +61,8 @@ const roots = new WeakMap<AppConfig['log'], pino.Logger>();
 export function hubRootLogger(settings: AppConfig['log']): pino.Logger {
   let root = roots.get(settings);
   if (!root) {
-    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination(settings));
+    // With tracing on, a line logged inside a traced operation names its trace and span.
+    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: traceLogFields }, destination(settings));
     roots.set(settings, root);
   }
   return root;
