@@ -93,4 +93,14 @@ export class HubNestLogger extends Logger {
     if (typeof context === 'string' && START_UP_CHATTER.has(context)) super.debug(message, ...optionalParams);
     else super.log(message, ...optionalParams);
   }
+
+  /**
+   * Nest's own line for a listen that failed (`Error: listen EADDRINUSE…`) goes to debug: the
+   * error reaches main.ts, which says it once, in words (a port in use) or with its message.
+   */
+  override error(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (context === 'NestApplication' && typeof message === 'string' && message.startsWith('Error: listen ')) super.debug(message, ...optionalParams);
+    else super.error(message, ...optionalParams);
+  }
 }
