@@ -56,7 +56,7 @@ class OtlpReceiver {
   }
 
   /** The first span `match` accepts, waiting for the batch that carries it. */
-  async waitFor(match: (s: ReceivedSpan) => boolean, what: string, timeoutMs = 10000): Promise<ReceivedSpan> {
+  async waitFor(match: (s: ReceivedSpan) => boolean, what: string, timeoutMs = 20000): Promise<ReceivedSpan> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.spans.find(match);
@@ -144,10 +144,18 @@ describe('OpenTelemetry tracing of the built hub (OTEL_EXPORTER_OTLP_ENDPOINT se
     for (const s of statements) expect(s.parentSpanId).toBe(operation.spanId);
     // The statement's text with its placeholders, never the values bound to them.
     expect(statements.map((s) => s.attributes['db.query.text'])).toContainEqual(expect.stringMatching(/lower\(u\.email\) = lower\(\$1\)/));
+    // The request's log line names its trace, so that a log line leads to the trace.
+    const logged = hub
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.reqId === requestId && l.msg === 'request completed');
+    expect(logged).toMatchObject({ trace_id: operation.traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     const exported = receiver.bodies.join('\n');
     expect(exported).not.toContain(user.email);
     expect(exported).not.toContain(TEST_PASSWORD);
-  });
+  }, 120000);
 
   it('exports nothing when OTEL_SDK_DISABLED=true, whatever the endpoint says', async () => {
     const hub = await tracedHub('hub-disabled', { OTEL_SDK_DISABLED: 'true' });
@@ -157,7 +165,7 @@ describe('OpenTelemetry tracing of the built hub (OTEL_EXPORTER_OTLP_ENDPOINT se
     // the disabled one had time to send, had it been on.
     await new Promise((r) => setTimeout(r, 1000));
     expect(receiver.spans.filter((s) => s.service === 'hub-disabled')).toEqual([]);
-  });
+  }, 120000);
 });
 
 // Needs a Redis (127.0.0.1:6379 on these machines and in CI); skipped where none answers.
@@ -166,7 +174,9 @@ const withRedis = (await redisAvailable()) ? describe : describe.skip;
 withRedis('one trace across replicas through Redis', () => {
   it("a mutation on replica A and the subscription event it causes, delivered on replica B, share A's trace", async () => {
     const env = { REDIS_URL: TEST_REDIS_URL };
-    const [a, b] = await Promise.all([tracedHub('hub-a', env), tracedHub('hub-b', env)]);
+    // One after the other: two starts at once on a busy machine can miss the start deadline.
+    const a = await tracedHub('hub-a', env);
+    const b = await tracedHub('hub-b', env);
     const author = await userSession(helper, 'LIAISON_OFFICER');
     const reader = await userSession(helper, 'VIEWER');
     const incident = await insertIncident(helper.db, [author.organisationId, reader.organisationId]);
@@ -186,5 +196,5 @@ withRedis('one trace across replicas through Redis', () => {
     // The Redis PUBLISH on A is in the trace too, by command name only.
     const publish = await receiver.waitFor((s) => s.service === 'hub-a' && s.traceId === mutation.traceId && s.name === 'publish', 'for the PUBLISH on A');
     expect(publish.attributes['db.query.text']).toBe('publish');
-  });
+  }, 120000);
 });
