@@ -8,6 +8,7 @@ import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filt
 import { HubNestLogger } from './common/logging/hub-logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
+import { operationSpanMiddleware } from './graphql/operation-span.js';
 
 /**
  * A body that cannot be read (too large, not JSON) is refused before GraphQL sees it; the
@@ -50,5 +51,6 @@ export async function createHubApp(config: AppConfig): Promise<NestExpressApplic
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.use(jsonDepthLimit());
   app.use(bodyErrorHandler);
+  app.use('/graphql', operationSpanMiddleware);
   return app;
 }

@@ -5,6 +5,7 @@ import type pino from 'pino';
 import { DataSource } from 'typeorm';
 import { createHubApp } from './bootstrap.js';
 import { HubNestLogger, hubRootLogger } from './common/logging/hub-logger.js';
+import { flushTraces } from './common/tracing/tracer.js';
 import { ConfigError } from './config/environment.js';
 import { fallbackLogSettings, loadConfig, type AppConfig } from './config/app-config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
     clearTimeout(timer);
     await app.close();
     await embedded?.stop();
+    await flushTraces();
     log!.info('Stopped');
     process.exit(0);
   };

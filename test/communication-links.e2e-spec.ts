@@ -24,7 +24,7 @@ type Org = OrganisationRow;
 let hub: TestApp;
 let A: Org, B: Org, C: Org, D: Org, X: Org;
 let liaisonA: Headers, liaisonB: Headers, viewerB: Headers, liaisonC: Headers, liaisonD: Headers, coordinator: Headers, admin: Headers;
-let keyA: Headers, keyANoLinks: Headers;
+let keyA: Headers, keyANoLinks: Headers, keyALinksOnly: Headers;
 
 beforeAll(async () => {
   hub = await startTestApp();
@@ -43,6 +43,7 @@ beforeAll(async () => {
   // LINK selects the link's incident, which INCIDENTS_READ guards wherever it appears.
   keyA = (await createApiKey(hub.db, A.id, ['INCIDENTS_READ', 'LINKS_READ', 'LINKS_WRITE'])).headers;
   keyANoLinks = (await createApiKey(hub.db, A.id, ['INCIDENTS_READ'])).headers;
+  keyALinksOnly = (await createApiKey(hub.db, A.id, ['LINKS_READ'])).headers;
 });
 afterAll(() => hub.close());
 
@@ -542,6 +543,15 @@ describe('the printable communication plan', () => {
     const noScope = await plan(planIncident.id, keyANoLinks, '?format=json');
     expect(noScope.status).toBe(403);
     expect(JSON.parse(noScope.text).errors[0].extensions.code).toBe('FORBIDDEN');
+    // The plan shows the incident (title, reference) as well as its links: as in GraphQL, a key
+    // reads an incident only with INCIDENTS_READ, and is told which scope it lacks.
+    for (const format of ['?format=json', '?format=html']) {
+      const linksOnly = await plan(planIncident.id, keyALinksOnly, format);
+      expect(linksOnly.status).toBe(403);
+      expect(JSON.parse(linksOnly.text).errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('INCIDENTS_READ') });
+      expect(linksOnly.text).not.toContain('Roslagen');
+      expect(linksOnly.text).not.toContain(planIncident.reference);
+    }
 
     expect((await plan(planIncident.id, liaisonB, '?format=pdf')).status).toBe(400);
     expect((await plan('not%20a%20uuid', liaisonB)).status).toBe(400);

@@ -123,6 +123,9 @@ describe('start-up problems', () => {
     const lines = jsonLines(hub.output());
     expect(lines.at(-1)).toMatchObject({ level: 60, msg: `Port ${port} on 127.0.0.1 is already in use by another process: stop that process, or set PORT to a free port` });
     expect(hub.output()).not.toMatch(/successfully started|Listening on/);
+    // Said once, by the hub: not also as Nest's raw `Error: listen EADDRINUSE` line before it.
+    expect(lines.filter((l) => l.level >= 50)).toHaveLength(1);
+    expect(hub.output()).not.toMatch(/EADDRINUSE/);
   }, 60_000);
 
   it('a wrong value in the environment: named, quoted as given, and exit code 78', async () => {

@@ -17,13 +17,15 @@ const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/;
 
 /**
  * The printable communication plan of an incident (ICS-205/205A), for whoever sees the
- * incident: `Authorization: Bearer` or `X-Api-Key` (with LINKS_READ), authenticated by the
- * global guard like any GraphQL operation. The incident by its UUID or by its reference
+ * incident: `Authorization: Bearer` or `X-Api-Key`, authenticated by the global guard like any
+ * GraphQL operation. A key needs LINKS_READ and INCIDENTS_READ: the plan shows the incident
+ * (title, reference, status, place) as well as its links, and GraphQL would not show a key the
+ * incident without INCIDENTS_READ (SECURITY.md, "API-key scopes"). The incident by its UUID or by its reference
  * (DEMO-0001), which is what people have at hand. HTML or JSON by `?format=` or else the
  * Accept header.
  */
 @Controller('incidents')
-@Allow(Role.VIEWER, { scope: ApiScope.LINKS_READ })
+@Allow(Role.VIEWER, { scope: [ApiScope.LINKS_READ, ApiScope.INCIDENTS_READ] })
 @UseFilters(DomainErrorHttpFilter)
 export class CommunicationPlanController {
   constructor(

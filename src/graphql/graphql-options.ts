@@ -14,6 +14,7 @@ import type { RateLimiter } from '../common/rate-limit/rate-limiter.js';
 import { createErrorFormatter } from '../common/errors/error-formatter.js';
 import { requestContextOf, type GraphqlContext } from '../common/request/graphql-context.js';
 import { metricsPlugin, retryAfterPlugin, subscriptionOverHttpPlugin, unexpectedErrorPlugin } from './apollo-plugins.js';
+import { operationSpanPlugin } from './operation-span.js';
 import { websocketContext, websocketOnClose, websocketOnConnect, type WsExtra } from './websocket-auth.js';
 import { answerPresetFields } from '../common/graphql-fields/preset-fields.js';
 import { enforceApiKeyScopes } from './api-key-scopes.js';
@@ -96,7 +97,7 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     // ESM ones: the same objects at run time, two declarations to TypeScript.
     // Apollo's cache-control plugin is on by default and wraps every field resolver to compute
     // HTTP cache hints the hub never sends (its answers are per principal, `no-store`): off.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn), retryAfterPlugin()] as unknown as ApolloDriverConfig['plugins'],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), operationSpanPlugin(), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn), retryAfterPlugin()] as unknown as ApolloDriverConfig['plugins'],
     formatError,
     subscriptions: { 'graphql-ws': graphqlWs },
     // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.

@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import type { NotificationType } from '../common/notifications/outbox-sink.js';
+import { inSpan } from '../common/tracing/tracer.js';
 import { rows } from '../database/sql.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { WebhookPayloadsService } from './webhook-payloads.service.js';
@@ -125,8 +126,17 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
                   e.organisation_id, e.url, e.enabled, e.secret, e.previous_secret, e.previous_secret_expires_at`,
       [this.workerId, claimLeaseSeconds, batchSize],
     );
-    await Promise.all(claimed.map((d) => this.deliver(d)));
+    await Promise.all(claimed.map((d) => this.traced(d)));
     return claimed.length;
+  }
+
+  /**
+   * Each attempt is a trace of its own (reading the payload, the POST, recording the outcome):
+   * the outbox row does not keep the trace of the change that wrote it.
+   */
+  private traced(d: Claimed): Promise<void> {
+    const attributes = { 'hub.webhook.delivery_id': d.id, 'hub.webhook.event_type': d.event_type, 'hub.webhook.attempt': d.attempts, 'hub.organisation_id': d.organisation_id };
+    return inSpan('webhook delivery', { attributes }, () => this.deliver(d));
   }
 
   private async deliver(d: Claimed): Promise<void> {

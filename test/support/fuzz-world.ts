@@ -70,7 +70,7 @@ export function fits(rule: AccessRule | undefined, field: string, p: PrincipalIn
   if (!p.valid || !p.role) return false;
   if (p.kind === 'apiKey') {
     if (rule.apiKeys === false || USER_ONLY.has(field)) return false;
-    if (rule.scope && !p.scopes!.includes(rule.scope)) return false;
+    if ([rule.scope ?? []].flat().some((scope) => !p.scopes!.includes(scope))) return false;
   }
   return roleAtLeast(p.role, rule.role);
 }

@@ -41,7 +41,8 @@ export class HubAuthGuard implements CanActivate {
     if (!p) throw new UnauthenticatedError();
     if (p.kind === 'apiKey') {
       if (rule.apiKeys === false) throw new ForbiddenError('API keys may not do this');
-      if (rule.scope && !p.scopes?.includes(rule.scope)) throw new ForbiddenError(`This API key lacks the scope ${rule.scope}`);
+      const missing = [rule.scope ?? []].flat().find((scope) => !p.scopes?.includes(scope));
+      if (missing) throw new ForbiddenError(`This API key lacks the scope ${missing}`);
     }
     if (!roleAtLeast(p.role, rule.role)) throw new ForbiddenError(`This needs the role ${rule.role} or higher`);
     return true;

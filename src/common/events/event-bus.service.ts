@@ -4,12 +4,25 @@ import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../../config/app-config.js';
+import { currentTraceCarrier, type TraceCarrier } from '../tracing/tracer.js';
+
+/**
+ * Where a published event carries the W3C trace context of the change that caused it (when that
+ * change was traced), so that its delivery on any replica continues the same trace.
+ */
+export const EVENT_TRACE_FIELD = '_traceContext';
+
+/** The trace context an event was published with, if any. */
+export function eventTraceCarrier(event: unknown): TraceCarrier | undefined {
+  return (event as { [EVENT_TRACE_FIELD]?: TraceCarrier } | null)?.[EVENT_TRACE_FIELD];
+}
 
 /**
  * Subscription events. In one process an in-memory PubSub; with REDIS_URL a Redis pub/sub, so
  * that an event committed on one replica reaches subscribers connected to any replica.
  * Publish only after commit (Tx.onCommit), never for a change that may still roll back.
  * Payloads cross Redis as JSON: keep them plain (ids, strings, numbers; dates as ISO strings).
+ * With tracing on, a payload goes out with the publisher's trace context (EVENT_TRACE_FIELD).
  */
 @Injectable()
 export class EventBus implements OnModuleDestroy {
@@ -38,7 +51,8 @@ export class EventBus implements OnModuleDestroy {
   }
 
   async publish<T extends object>(topic: string, payload: T): Promise<void> {
-    await this.engine.publish(topic, payload);
+    const carrier = currentTraceCarrier();
+    await this.engine.publish(topic, carrier ? { ...payload, [EVENT_TRACE_FIELD]: carrier } : payload);
   }
 
   /**

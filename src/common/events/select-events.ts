@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import type { RequestContext } from '../request/request-context.js';
+import { contextFromCarrier, inSpan } from '../tracing/tracer.js';
+import { eventTraceCarrier } from './event-bus.service.js';
 import { sharedEventLoaders } from './per-event.js';
 
 const logger = new Logger('Subscriptions');
@@ -23,6 +26,18 @@ export function selectEvents<E, V>(
   select: (event: E) => Promise<V | undefined>,
 ): AsyncIterableIterator<Record<string, V>> {
   const done = { done: true, value: undefined } as const;
+  // An event published inside a traced change is read for this subscriber in a span of that
+  // change's trace, on whichever replica the subscriber is connected to.
+  const deliver = (event: E): Promise<V | undefined> => {
+    const parent = contextFromCarrier(eventTraceCarrier(event));
+    if (!parent) return select(event);
+    const attributes = { 'hub.subscription.field': field, 'hub.request_id': ctx.requestId };
+    return inSpan(`deliver ${field}`, { parent, attributes, kind: SpanKind.CONSUMER }, async (span) => {
+      const value = await select(event);
+      span.setAttribute('hub.subscription.delivered', value !== undefined);
+      return value;
+    });
+  };
   let closed = false;
   // Resolves a next() still waiting on the source when the subscriber leaves: the source does
   // not always do so (it drops a pull that arrives while it is still subscribing). One waiter
@@ -49,7 +64,7 @@ export function selectEvents<E, V>(
         if (item.done || closed) break;
         ctx.useLoaders(sharedEventLoaders(item.value as object, ctx.principal));
         try {
-          const value = await select(item.value);
+          const value = await deliver(item.value);
           if (value !== undefined) return { done: false, value: { [field]: value } };
         } catch (e) {
           logger.warn({ err: e, requestId: ctx.requestId }, `dropped a ${field} event that could not be read`);

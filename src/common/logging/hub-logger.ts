@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Logger, type PinoLogger } from 'nestjs-pino';
 import pino from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
+import { traceLogFields } from '../tracing/tracer.js';
 
 /** Secrets never reach a log line, wherever they would sit in it. */
 export const REDACTED_PATHS = [
@@ -60,7 +61,8 @@ const roots = new WeakMap<AppConfig['log'], pino.Logger>();
 export function hubRootLogger(settings: AppConfig['log']): pino.Logger {
   let root = roots.get(settings);
   if (!root) {
-    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination(settings));
+    // With tracing on, a line logged inside a traced operation names its trace and span.
+    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: traceLogFields }, destination(settings));
     roots.set(settings, root);
   }
   return root;
@@ -90,5 +92,15 @@ export class HubNestLogger extends Logger {
     const context = optionalParams[optionalParams.length - 1];
     if (typeof context === 'string' && START_UP_CHATTER.has(context)) super.debug(message, ...optionalParams);
     else super.log(message, ...optionalParams);
+  }
+
+  /**
+   * Nest's own line for a listen that failed (`Error: listen EADDRINUSE…`) goes to debug: the
+   * error reaches main.ts, which says it once, in words (a port in use) or with its message.
+   */
+  override error(message: unknown, ...optionalParams: unknown[]): void {
+    const context = optionalParams[optionalParams.length - 1];
+    if (context === 'NestApplication' && typeof message === 'string' && message.startsWith('Error: listen ')) super.debug(message, ...optionalParams);
+    else super.error(message, ...optionalParams);
   }
 }
