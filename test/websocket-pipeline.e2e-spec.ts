@@ -64,11 +64,10 @@ describe('credentials are checked for each operation over a socket, without wait
     const sub = await client.subscribe(REPORTS, { incidentId: incident.id }, 100);
     expect(await outcome(client, SET_HOLDING, { t: type, q: 1 })).toBe('ok');
 
-    const started = Date.now();
     await change();
     expect(['UNAUTHENTICATED', 'closed 4403', ...alsoRefused]).toContain(await outcome(client, SET_HOLDING, { t: type, q: 2 }));
+    // WS_RECHECK_SECONDS is an hour here: a close at all means the change itself ended the socket.
     expect(await closeCodeWithin(sub, 3000)).toBe(4403);
-    expect(Date.now() - started).toBeLessThan(3000);
     const [holding] = await hub.db.query(`SELECT quantity_total FROM resource_holdings WHERE organisation_id = $1 AND resource_type_id = $2`, [organisationId, type]);
     expect(holding.quantity_total).toBe(1);
   }
@@ -147,10 +146,8 @@ describe('operations per socket (WS_MAX_SUBSCRIPTIONS_PER_SOCKET, 50 by default)
     await waitFor(() => messages.some((m) => m.type === 'connection_ack'), 3000);
     try {
       for (let i = 0; i < 3000; i++) socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query: REPORTS, variables: { incidentId: incident.id } } }));
-      // Another client is answered meanwhile.
-      const started = Date.now();
+      // Another client is answered meanwhile (how fast is the bench's business, not a test's).
       expect((await hub.gql(QUERY, undefined, other.headers)).body.errors).toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(1000);
 
       const errors = () => messages.filter((m) => m.type === 'error');
       await waitFor(() => errors().length >= 2950, 15000);
@@ -228,10 +225,9 @@ withRedis('across replicas (REDIS_URL)', () => {
     const user = await userSession(one, 'VIEWER');
     const incident = await insertIncident(one.db, [user.organisationId]);
     const sub = await (await connect(two, { authorization: `Bearer ${user.accessToken}` })).subscribe(REPORTS, { incidentId: incident.id }, 100);
-    const started = Date.now();
     expect((await one.gql(`mutation ($t: String!) { logout(refreshToken: $t) }`, { t: user.refreshToken })).body.errors).toBeUndefined();
+    // WS_RECHECK_SECONDS is an hour: a close at all means the logout's announcement ended it.
     expect(await closeCodeWithin(sub, 3000)).toBe(4403);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
 
