@@ -82,10 +82,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly mailer: Mailer,
     private readonly overdue: OverdueNoticesService,
   ) {
+    // A digest row waiting for the end of its period is not late: it counts once it is due.
     metrics.setWebhookQueueReader(async () => {
       const [q] = await this.db.query(
         `SELECT count(*)::int AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS age
-           FROM outbox_deliveries WHERE status IN ('PENDING','DELIVERING')`,
+           FROM outbox_deliveries WHERE status IN ('PENDING','DELIVERING') AND NOT (digest AND next_attempt_at > now())`,
       );
       return { depth: q.depth, oldestAgeSeconds: q.age };
     });
