@@ -244,10 +244,12 @@ describe('e-mail notifications', () => {
     expect(await prefer(b, { language: 'EN' })).toMatchObject({ topics: ['TASK_ASSIGNED', 'TASK_OVERDUE'], digestHours: 24, language: 'EN' });
     expect(await prefer(b, { digestHours: 0 })).toMatchObject({ digestHours: 0 });
 
+    // At the limit (a week) and one past it.
+    expect(await prefer(b, { digestHours: 168 })).toMatchObject({ digestHours: 168 });
     const tooMuch = await hub.gql(UPDATE, { input: { digestHours: 169 } }, b.headers);
     expect(tooMuch.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', validationErrors: [expect.objectContaining({ field: 'input.digestHours' })] });
     const [audit] = await hub.db.query(`SELECT action, details FROM audit_events WHERE entity_id = $1 AND action = 'notificationPreferences.update' ORDER BY sequence DESC LIMIT 1`, [b.id]);
-    expect(JSON.parse(audit.details)).toEqual({ topics: ['TASK_ASSIGNED', 'TASK_OVERDUE'], digestHours: 0, language: 'en' });
+    expect(JSON.parse(audit.details)).toEqual({ topics: ['TASK_ASSIGNED', 'TASK_OVERDUE'], digestHours: 168, language: 'en' });
 
     const key = await createApiKey(hub.db, b.organisationId, []);
     expect((await hub.gql(`{ myNotificationPreferences { topics } }`, {}, key.headers)).body.errors?.[0].extensions.code).toBe('FORBIDDEN');
