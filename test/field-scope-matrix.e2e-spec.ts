@@ -77,7 +77,7 @@ const ROOTS: Record<string, (w: World) => string> = {
   webhookDeliveries: (w) => `(endpointId: "${w.endpoint}")`,
 };
 /** Root queries that are no way in for an API key, whatever its scopes (the authorization matrix has their rows). */
-const NOT_FOR_KEYS = ['me', 'apiKeys', 'auditEvents', 'verifyAuditChain'];
+const NOT_FOR_KEYS = ['me', 'apiKeys', 'auditEvents', 'verifyAuditChain', 'myNotificationPreferences'];
 /**
  * What an API key gets at a field for a reason other than scopes (a record rule), and so not a
  * way on to the types below it: an organisation's members are its users' to read.

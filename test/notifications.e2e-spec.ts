@@ -262,6 +262,58 @@ describe('webhooks', () => {
   });
 });
 
+describe('retention', () => {
+  it('deletes delivered, dead and skipped deliveries (with their log) older than OUTBOX_RETENTION_DAYS, in batches, and keeps the rest', async () => {
+    const { b } = await world();
+    const { endpoint } = await register(b, '/retention');
+    // 1005 finished long ago (more than one batch of 1000), one of each state recently, and one still queued that is as old.
+    await hub.db.query(
+      `INSERT INTO outbox_deliveries (endpoint_id, event_type, test, status, attempts, created_at, finished_at)
+       SELECT $1, 'INCIDENT_CHANGED', true, (ARRAY['DELIVERED','DEAD','SKIPPED'])[1 + i % 3], 1, now() - interval '40 days', now() - interval '31 days'
+         FROM generate_series(1, 1005) i`,
+      [endpoint.id],
+    );
+    const [old] = await hub.db.query(`SELECT id FROM outbox_deliveries WHERE endpoint_id = $1 LIMIT 1`, [endpoint.id]);
+    await hub.db.query(`INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now() - interval '31 days', 5, 204)`, [old.id]);
+    await hub.db.query(
+      `INSERT INTO outbox_deliveries (endpoint_id, event_type, test, status, attempts, created_at, finished_at, next_attempt_at)
+       VALUES ($1, 'INCIDENT_CHANGED', true, 'DELIVERED', 1, now() - interval '29 days', now() - interval '29 days', now()),
+              ($1, 'INCIDENT_CHANGED', true, 'DEAD', 10, now() - interval '29 days', now() - interval '29 days', now()),
+              ($1, 'INCIDENT_CHANGED', true, 'SKIPPED', 1, now() - interval '29 days', now() - interval '29 days', now()),
+              ($1, 'INCIDENT_CHANGED', true, 'PENDING', 3, now() - interval '40 days', NULL, now() + interval '1 hour')`,
+      [endpoint.id],
+    );
+    const count = async () => (await hub.db.query(`SELECT status, count(*)::int AS n FROM outbox_deliveries WHERE endpoint_id = $1 GROUP BY status ORDER BY status`, [endpoint.id])) as { status: string; n: number }[];
+
+    // The running worker purges at most once a minute: stopped here so that the batches counted are these.
+    await worker.stop();
+    try {
+      expect(await worker.purgeOnce()).toBe(1000);
+      expect(await worker.purgeOnce()).toBe(5);
+      expect(await worker.purgeOnce()).toBe(0);
+    } finally {
+      worker.start();
+    }
+    expect(await count()).toEqual([
+      { status: 'DEAD', n: 1 },
+      { status: 'DELIVERED', n: 1 },
+      { status: 'PENDING', n: 1 },
+      { status: 'SKIPPED', n: 1 },
+    ]);
+    expect(await hub.db.query(`SELECT id FROM delivery_attempts WHERE delivery_id = $1`, [old.id])).toEqual([]);
+
+    // With retention off, nothing is deleted.
+    const keep = await startTestApp({ OUTBOX_RETENTION_DAYS: '0' });
+    try {
+      await hub.db.query(`UPDATE outbox_deliveries SET finished_at = now() - interval '400 days' WHERE endpoint_id = $1 AND finished_at IS NOT NULL`, [endpoint.id]);
+      expect(await keep.app.get(WebhookWorker).purgeOnce()).toBe(0);
+      expect((await count()).reduce((n, r) => n + r.n, 0)).toBe(4);
+    } finally {
+      await keep.close();
+    }
+  });
+});
+
 describe('webhook addresses (SSRF)', () => {
   let strict: TestApp;
   beforeAll(async () => {

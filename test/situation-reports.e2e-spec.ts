@@ -64,11 +64,11 @@ describe('submitSituationReport', () => {
     expect(submitted).toMatchObject({ version: 1, operationalStatus: 'STRAINED' });
     // The caller's authentication, BEGIN, the key's claim (inside the transaction: it commits
     // with the report), the access check with its share lock and the version counter in one,
-    // the report, its webhook deliveries (the outbox: in the transaction, so that they commit
+    // the report, its webhook and e-mail deliveries (the outbox, one statement for both channels: in the transaction, so that they commit
     // with the report or not at all), its audit event, COMMIT, the stored response.
     expect({ count, statements: statements.map((q) => q.trim().split(/\s+/).slice(0, 2).join(' ')) }).toEqual({
       count: 9,
-      statements: ['SELECT u.id,', 'START TRANSACTION', 'INSERT INTO', 'WITH inc', 'WITH r', 'INSERT INTO', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
+      statements: ['SELECT u.id,', 'START TRANSACTION', 'INSERT INTO', 'WITH inc', 'WITH r', 'WITH ev', 'WITH RECURSIVE', 'COMMIT', 'UPDATE idempotency_keys'],
     });
   });
 

@@ -75,7 +75,11 @@ export class AppConfig {
     backoffBaseMs: number;
     backoffMaxMs: number;
     allowPrivateAddresses: boolean;
+    /** Finished deliveries are deleted this many days after finishing; 0: kept. */
+    retentionDays: number;
   };
+  /** E-mail to people through the outbox; `url` unset: e-mail is off. `publicUrl` starts the links. */
+  readonly email: { url?: string; from: string; publicUrl: string };
 
   /** `terminal`: whether standard output is a terminal (TTY). */
   constructor(e: Environment, devJwtSecret: string, terminal = false) {
@@ -138,7 +142,9 @@ export class AppConfig {
       backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,
       backoffMaxMs: Math.max(e.WEBHOOK_BACKOFF_MAX_MS, e.WEBHOOK_BACKOFF_BASE_MS),
       allowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
     };
+    this.email = { url: e.SMTP_URL, from: e.SMTP_FROM, publicUrl: e.HUB_PUBLIC_URL.replace(/\/+$/, '') };
     this.graphql = {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

@@ -200,6 +200,25 @@ export class Environment {
    */
   @Transform(toBoolean) @IsBoolean()
   WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = false;
+
+  /**
+   * Delivered, dead and skipped deliveries (webhook and e-mail) are deleted this many days after
+   * they finished, by the worker, in batches; 0 keeps them until their endpoint or user is deleted.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  OUTBOX_RETENTION_DAYS = 30;
+
+  /** E-mail to people (smtp://user:pass@host:587, smtps://… for TLS from the start); unset: no e-mail is sent. */
+  @Transform(emptyAsUndefined) @IsOptional() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of the hub's e-mail. */
+  @IsString() @MinLength(3)
+  SMTP_FROM = 'Samverkan <noreply@samverkan.invalid>';
+
+  /** Where people open the hub: the links in e-mail start with it. */
+  @IsString() @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  HUB_PUBLIC_URL = 'http://localhost:3000';
 }
 
 export class ConfigError extends Error {}
@@ -223,7 +242,7 @@ export function databaseRole(url: string): string | undefined {
 export function validateEnvironment(env: Record<string, string | undefined>): Environment {
   const known = Object.fromEntries(
     Object.keys(new Environment())
-      .concat(['DATABASE_URL', 'MIGRATIONS_DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES'])
+      .concat(['DATABASE_URL', 'MIGRATIONS_DATABASE_URL', 'SEED_DEMO', 'LOG_FORMAT', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD', 'REDIS_URL', 'WS_MAX_PAYLOAD_BYTES', 'SMTP_URL'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );

@@ -49,6 +49,10 @@ export const RUNTIME_PRIVILEGES: Readonly<Record<string, string>> = {
   webhook_endpoints: 'SELECT, INSERT, UPDATE, DELETE',
   outbox_deliveries: 'SELECT, INSERT, UPDATE, DELETE',
   delivery_attempts: 'SELECT, INSERT, DELETE',
+  // A user's own choices, changed by the user; deleted with the user.
+  notification_preferences: 'SELECT, INSERT, UPDATE, DELETE',
+  // Kept so that an overdue task is told about once per due time.
+  overdue_notices: 'SELECT, INSERT',
 };
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -33,6 +33,7 @@ export const SCOPE_FREE_TYPES: ReadonlySet<string> = new Set([
   'CreatedApiKey',
   'AuditEvent',
   'AuditChainVerification',
+  'NotificationPreferences',
 ]);
 
 /** What an API key needs to read a type: a scope, nothing at all, or (undeclared) it may not. */

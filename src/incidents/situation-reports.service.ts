@@ -16,7 +16,7 @@ import type { User } from '../users/models/user.model.js';
 import { UsersService } from '../users/users.service.js';
 import type { SituationReportsArgs, SubmitSituationReportInput } from './dto/situation-report.inputs.js';
 import { selectEvents } from '../common/events/select-events.js';
-import { NotificationType } from '../common/notifications/outbox-sink.js';
+import { NotificationTopic, NotificationType } from '../common/notifications/outbox-sink.js';
 import { SITUATION_REPORT_SUBMITTED, type SituationReportSubmittedEvent } from './incident-events.js';
 import { incidentVisibleSql } from './incidents.access.js';
 import { ReportVisibility } from './models/incident.enums.js';
@@ -271,7 +271,9 @@ export class SituationReportsService {
       });
       const event: SituationReportSubmittedEvent = { reportId: id, incidentId, report: toJson(row), participantOrganisationIds: counter.participants };
       tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, event));
-      tx.notify({ type: NotificationType.SITUATION_REPORT_SUBMITTED, incidentId, subjectId: id });
+      // A RESTRICTED report is addressed to its recipients: their people may ask to be e-mailed about it.
+      const addressed = row.visibility === ReportVisibility.RESTRICTED ? [{ topic: NotificationTopic.RESTRICTED_REPORT, organisationIds: recipients }] as const : undefined;
+      tx.notify({ type: NotificationType.SITUATION_REPORT_SUBMITTED, incidentId, subjectId: id, addressed });
       return SituationReport.fromRow(row);
     });
   }

@@ -37,9 +37,19 @@ export class WebhookPayloadsService {
   }
 
   /** The record for `organisationId`, or null when it may not read it (or it is gone). */
-  async read(organisationId: string, type: NotificationType, subjectId: string, deliveryId: string): Promise<object | null> {
-    const ctx = new RequestContext(`webhook-${deliveryId}`, null);
-    ctx.principal = organisationPrincipal(organisationId);
+  read(organisationId: string, type: NotificationType, subjectId: string, deliveryId: string): Promise<object | null> {
+    return this.readAs(organisationPrincipal(organisationId), type, subjectId, `webhook-${deliveryId}`);
+  }
+
+  /** The incident's reference and title as `principal` reads them now, or null when it may not. */
+  async incidentAs(principal: Principal, incidentId: string, requestId: string): Promise<{ reference: string; title: string } | null> {
+    return (await this.readAs(principal, NotificationType.INCIDENT_CHANGED, incidentId, requestId)) as { reference: string; title: string } | null;
+  }
+
+  /** The record as `principal` (an e-mail's recipient) would read it now, or null when it may not. */
+  async readAs(principal: Principal, type: NotificationType, subjectId: string, requestId: string): Promise<object | null> {
+    const ctx = new RequestContext(requestId, null);
+    ctx.principal = principal;
     try {
       return await this.readers[type](ctx, subjectId);
     } catch (e) {

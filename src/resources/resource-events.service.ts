@@ -3,7 +3,7 @@ import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import type { Tx } from '../database/transaction.service.js';
 import { EventBus } from '../common/events/event-bus.service.js';
-import { NotificationType } from '../common/notifications/outbox-sink.js';
+import { NotificationTopic, NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { ResourceLoan, type ResourceLoanRow } from './models/resource-loan.model.js';
@@ -32,11 +32,15 @@ export class ResourceEventsService {
     private readonly access: AccessService,
   ) {}
 
-  /** `incident`: the facts of the request's incident, as lockIncident read them in `tx`. */
-  requestChanged(tx: Tx, row: ResourceRequestRow, incident: ResourceEventFacts): void {
+  /**
+   * `incident`: the facts of the request's incident, as lockIncident read them in `tx`;
+   * `holders`: for a new request, the organisations holding its type (e-mailed when they asked).
+   */
+  requestChanged(tx: Tx, row: ResourceRequestRow, incident: ResourceEventFacts, holders: readonly string[] = []): void {
     const event: Event<ResourceRequestRow> = { incidentId: row.incident_id, participantOrganisationIds: incident.participantOrganisationIds, row: toJson(row) };
     tx.onCommit(() => this.bus.publish(REQUEST_CHANGED, event));
-    tx.notify({ type: NotificationType.RESOURCE_REQUEST_CHANGED, incidentId: row.incident_id, subjectId: row.id });
+    const addressed = holders.length ? [{ topic: NotificationTopic.MATCHING_RESOURCE_REQUEST, organisationIds: holders }] as const : undefined;
+    tx.notify({ type: NotificationType.RESOURCE_REQUEST_CHANGED, incidentId: row.incident_id, subjectId: row.id, addressed });
   }
 
   loanChanged(tx: Tx, row: ResourceLoanRow, incident: ResourceEventFacts): void {

@@ -150,7 +150,13 @@ export class ResourceRequestsService {
    */
   async createIn(ctx: RequestContext, tx: Tx, incident: LockedIncident, organisationId: string, input: CreateResourceRequestInput): Promise<ResourceRequest> {
     const p = ctx.who;
-    const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
+    // With the type, the other organisations that hold some of it now: their people may ask to be e-mailed about the request.
+    const [type] = await tx.query<{ id: string; holders: string[] }>(
+      `SELECT t.id, ARRAY(SELECT DISTINCT h.organisation_id FROM resource_holdings h
+                           WHERE h.resource_type_id = t.id AND h.quantity_total > h.quantity_committed AND h.organisation_id <> $2) AS holders
+         FROM resource_types t WHERE t.id = $1`,
+      [input.resourceTypeId, organisationId],
+    );
     if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
     const [row] = await tx.query<ResourceRequestRow>(
       `INSERT INTO resource_requests AS r (incident_id, requesting_organisation_id, resource_type_id, quantity_requested, priority, needed_by,
@@ -177,7 +183,7 @@ export class ResourceRequestsService {
       entityId: row.id,
       details: { incidentId: input.incidentId, resourceTypeId: input.resourceTypeId, quantity: input.quantity, priority: row.priority },
     });
-    this.events.requestChanged(tx, row, incident);
+    this.events.requestChanged(tx, row, incident, type.holders);
     return ResourceRequest.fromRow(row);
   }
 

@@ -9,7 +9,7 @@ import { seesAllIncidents } from '../common/auth/principal.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { EventBus } from '../common/events/event-bus.service.js';
-import { NotificationType } from '../common/notifications/outbox-sink.js';
+import { NotificationTopic, NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
@@ -223,6 +223,21 @@ export class LogEntriesService {
   }
 
   /**
+   * For the overdue notices (notifications): open tasks with an owner whose due time passed
+   * within the last `withinHours`, newest due first, at most `limit`. Unchecked: the notices are
+   * checked against each recipient's access when they are sent.
+   */
+  async overdueTasks(withinHours: number, limit: number): Promise<{ id: string; incident_id: string; responsible_organisation_id: string; due_at: Date }[]> {
+    return this.db.query(
+      `SELECT e.id, e.incident_id, e.responsible_organisation_id, e.due_at FROM log_entries e
+        WHERE e.status IN ('OPEN','IN_PROGRESS') AND e.kind IN ('NEED','QUESTION','ACTION') AND e.responsible_organisation_id IS NOT NULL
+          AND e.due_at <= now() AND e.due_at > now() - make_interval(hours => $1)
+        ORDER BY e.due_at DESC LIMIT $2`,
+      [withinHours, limit],
+    );
+  }
+
+  /**
    * The id of the incident named by its UUID or its reference (DEMO-0001), if the caller may see
    * it; NOT_FOUND naming what was asked otherwise, alike for an incident that does not exist.
    */
@@ -362,7 +377,7 @@ export class LogEntriesService {
         contentDigest: logEntryContentDigest(row.title, row.text),
       },
     });
-    this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
+    this.publishAfterCommit(tx, row, incident.participantOrganisationIds, TASK_KINDS.includes(row.kind) ? row.responsible_organisation_id : null);
     return LogEntry.fromRow(row);
   }
 
@@ -408,7 +423,7 @@ export class LogEntriesService {
         entityId: entryId,
         details: { incidentId, updateId: update.id, previousStatus: entry.status, status: row.status, responsibleOrganisationId: responsible, dueAt: input.dueAt ?? null },
       });
-      this.publishAfterCommit(tx, row, incident.participantOrganisationIds);
+      this.publishAfterCommit(tx, row, incident.participantOrganisationIds, responsible && responsible !== entry.responsible_organisation_id ? responsible : null);
       return LogEntry.fromRow(row);
     });
   }
@@ -452,10 +467,12 @@ export class LogEntriesService {
     return meetingId;
   }
 
-  private publishAfterCommit(tx: Tx, row: LogEntryRow, participantOrganisationIds: readonly string[]): void {
+  /** `assignedTo`: the organisation this write made responsible for the task (told about it by e-mail when it asked). */
+  private publishAfterCommit(tx: Tx, row: LogEntryRow, participantOrganisationIds: readonly string[], assignedTo: string | null = null): void {
     const event: LogEntryChangedEvent = { entry: JSON.parse(JSON.stringify(row)), participantOrganisationIds: [...participantOrganisationIds] };
     tx.onCommit(() => this.events.publish<LogEntryChangedEvent>(LOG_ENTRY_CHANGED, event));
-    tx.notify({ type: NotificationType.LOG_ENTRY_CHANGED, incidentId: row.incident_id, subjectId: row.id });
+    const addressed = assignedTo ? [{ topic: NotificationTopic.TASK_ASSIGNED, organisationIds: [assignedTo] }] as const : undefined;
+    tx.notify({ type: NotificationType.LOG_ENTRY_CHANGED, incidentId: row.incident_id, subjectId: row.id, addressed });
   }
 
   // ------------------------------------------------------------------ subscriptions

@@ -17,7 +17,10 @@ async function insertEndpoint(db: DataSource, organisationId: string): Promise<s
   return row.id;
 }
 
-/** Webhooks (issue 21). */
+/** A user's own e-mail preferences: every user, for themselves; never an API key (it has no user). */
+const OWN_USER = outcomes('OK', { ...REFUSED_CREDENTIALS, apiKeyScoped: 'FORBIDDEN', apiKeyUnscoped: 'FORBIDDEN' });
+
+/** Webhooks and e-mail preferences (issue 21). */
 export const rows: MatrixRow[] = [
   { operation: 'Query.webhookEndpoints', scope: 'WEBHOOKS_MANAGE', setup: async () => ({ query: `{ webhookEndpoints { id } }` }), expect: OWN_ORGANISATION },
   {
@@ -64,5 +67,14 @@ export const rows: MatrixRow[] = [
     scope: 'WEBHOOKS_MANAGE',
     setup: async (w) => ({ query: `mutation ($id: ID!) { sendTestWebhook(endpointId: $id) { id status } }`, variables: { id: await insertEndpoint(w.hub.db, w.own.id) } }),
     expect: OWN_ENDPOINT,
+  },
+  { operation: 'Query.myNotificationPreferences', setup: async () => ({ query: `{ myNotificationPreferences { topics digestHours language } }` }), expect: OWN_USER },
+  {
+    operation: 'Mutation.updateMyNotificationPreferences',
+    setup: async () => ({
+      query: `mutation ($input: UpdateNotificationPreferencesInput!) { updateMyNotificationPreferences(input: $input) { topics } }`,
+      variables: { input: { topics: ['RESTRICTED_REPORT'], digestHours: 0 } },
+    }),
+    expect: OWN_USER,
   },
 ];
