@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -28,7 +27,7 @@ export class OrganisationsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
   ) {}
 
   /** The directory, ordered by name (then id), filtered by a name or code fragment and kinds. */
@@ -113,7 +112,7 @@ export class OrganisationsService {
       if (!row) throw new NotFoundError('Organisation', id);
       tx.audit({ action: 'organisation.update', entityType: 'Organisation', entityId: id, details: { ...input } });
       // Its users' and keys' open WebSockets are checked again at once.
-      if (input.active !== undefined) tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { organisationIds: [id] }));
+      if (input.active !== undefined) tx.onCommit(() => this.credentials.announce({ organisationIds: [id] }));
       return Organisation.fromRow(row);
     });
   }
