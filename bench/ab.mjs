@@ -3,8 +3,10 @@
 // requests; prints req/s and the hub's CPU milliseconds per request (median of the rounds).
 // On a shared machine the CPU per request scatters far less than req/s: compare that.
 //
-// usage: DATABASE_URL=postgres://…/bench_main_… node bench/ab.mjs '{"A":{},"B":{"LOG_LEVEL":"warn"}}' [rounds] [seconds]
-// (a database left by `npm run bench -- --keep-db`; `npm run build` first)
+// usage: DATABASE_URL=postgres://…/bench_main_… node bench/ab.mjs '{"A":{},"B":{"LOG_LEVEL":"warn"}}' [rounds] [seconds] [ops]
+// (a database left by `npm run bench -- --keep-db`; `npm run build` first). A variant's DIST
+// runs another build (a checkout of another commit, built): `{"base":{"DIST":"/tmp/base/dist"}}`.
+// ops: a comma-separated choice of typename, me, report, picture (default all).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -32,7 +34,7 @@ let port = 3900 + Math.floor(Math.random() * 500);
 for (const [name, env] of Object.entries(variants)) {
   const p = port++;
   const out = openSync(join(tmpdir(), `ab-${name}.log`), 'w');
-  const child = fork(join(ROOT, 'dist/main.js'), [], {
+  const child = fork(join(env.DIST ?? join(ROOT, 'dist'), 'main.js'), [], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, JWT_SECRET: secret, MIGRATIONS_RUN: 'false', SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '1000000', PORT: String(p), HOST: '127.0.0.1', WEBHOOK_WORKER: 'false', ...env },
     execArgv: env.EXEC_ARGV ? env.EXEC_ARGV.split(' ') : [],
@@ -64,8 +66,10 @@ try {
     typename: { query: '{ __typename }' },
     me: { query: '{ me { id } }' },
     report: { query: 'query ($id: ID!) { situationReport(id: $id) { id version latest operationalStatus situation visibility submittedAt organisation { id name } } }', variables: { id: report.id } },
+    picture: { query: 'query ($id: ID!) { operationalPicture(incidentId: $id) { notReportedCount participants { organisation { name } operationalStatus latestReport { id situation submittedAt } } } }', variables: { id: who.incident_id } },
   };
-  for (const [op, body] of Object.entries(ops)) {
+  const chosen = new Set((process.argv[5] ?? Object.keys(ops).join(',')).split(','));
+  for (const [op, body] of Object.entries(ops).filter(([k]) => chosen.has(k))) {
     const spec = { kind: 'static', connections: 32, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body), path: '/graphql' };
     const res = Object.fromEntries(Object.keys(hubs).map((n) => [n, []]));
     for (const h of Object.values(hubs)) execFileSync(process.execPath, [join(ROOT, 'bench/load.mjs'), JSON.stringify({ ...spec, url: h.url, duration: 2 })]);
