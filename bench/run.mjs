@@ -373,12 +373,19 @@ async function measureUncached(name, servers, url, tag, body, headers) {
   }
 }
 
+/**
+ * Access tokens by email, each used for at most 8 minutes: they live 15 (JWT_ACCESS_TTL_SECONDS
+ * at most 900), and a scenario that starts late in a long run must not run into an expired one
+ * (scenario 4's subscribers were closed with 4403 when it did). No scenario runs for 7 minutes.
+ */
 const tokens = new Map();
+const TOKEN_USE_MS = 8 * 60 * 1000;
 async function login(hubUrl, email) {
-  if (tokens.has(email)) return tokens.get(email);
+  const known = tokens.get(email);
+  if (known && Date.now() - known.at < TOKEN_USE_MS) return known.token;
   const r = await post(hubUrl, { query: `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, variables: { e: email, p: PASSWORD } });
   if (!r.body.data) throw new Error(`login ${email}: ${JSON.stringify(r.body.errors)}`);
-  tokens.set(email, r.body.data.login.accessToken);
+  tokens.set(email, { token: r.body.data.login.accessToken, at: Date.now() });
   return r.body.data.login.accessToken;
 }
 
@@ -497,18 +504,19 @@ async function mainScenarios(servers, seeded, url) {
   const A = seeded.activeIncidents;
   const pictureIncident = A[A.length - 2];
   const viewer = seeded.participants[pictureIncident][2];
-  const viewerToken = await login(servers.hubUrl, viewer.email);
-  const coordinatorToken = await login(servers.hubUrl, 'coordinator@bench.example');
+  // Asked for again at each scenario's start: a token used too long would expire mid-run.
+  const viewerToken = () => login(servers.hubUrl, viewer.email);
+  const coordinatorToken = () => login(servers.hubUrl, 'coordinator@bench.example');
   const pictureBody = { query: PICTURE, variables: { id: pictureIncident } };
   const incidentsBody = { query: INCIDENTS, variables: { first: 50 } };
 
   log('Checking that hub and baseline answer alike…');
-  if (cfg.scenarios.has(1)) await verifySame('scenario 1 (operationalPicture)', servers, '/picture', pictureBody, viewerToken);
-  if (cfg.scenarios.has(3)) await verifySame('scenario 3 (incidents)', servers, '/incidents', incidentsBody, coordinatorToken);
+  if (cfg.scenarios.has(1)) await verifySame('scenario 1 (operationalPicture)', servers, '/picture', pictureBody, await viewerToken());
+  if (cfg.scenarios.has(3)) await verifySame('scenario 3 (incidents)', servers, '/incidents', incidentsBody, await coordinatorToken());
 
   if (cfg.scenarios.has(1)) {
     log('Scenario 1: operationalPicture, 40 participants, LIAISON_OFFICER, 32 connections');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${viewerToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await viewerToken()}` };
     const s = measure('scenario 1', servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(pictureBody) });
     s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, pictureBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/picture', pictureBody, headers) };
     results.scenarios['1'] = s;
@@ -516,12 +524,12 @@ async function mainScenarios(servers, seeded, url) {
   }
   if (cfg.scenarios.has(3)) {
     log('Scenario 3: incidents(first: 50) with participants and reports, COORDINATOR, 32 connections');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await coordinatorToken()}` };
     const s = measure('scenario 3', servers, '/incidents', { kind: 'static', connections: 32, headers, body: JSON.stringify(incidentsBody) });
     s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, incidentsBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/incidents', incidentsBody, headers) };
     results.scenarios['3'] = s;
   }
-  if (cfg.scenarios.has(8)) await smallRequests(servers, url, pictureIncident, viewerToken);
+  if (cfg.scenarios.has(8)) await smallRequests(servers, url, pictureIncident, await viewerToken());
   if (cfg.scenarios.has(2)) {
     log('Scenario 2: submitSituationReport with Idempotency-Key, 64 connections over incidents and organisations');
     const pairs = [];
@@ -562,7 +570,7 @@ async function mainScenarios(servers, seeded, url) {
   }
   if (cfg.scenarios.has(5)) {
     log('Scenario 5: 200 concurrent accepts against 20 holdings, as COORDINATOR');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await coordinatorToken()}` };
     const r = loadRun({ kind: 'accept', url: servers.hubUrl, path: '/graphql', connections: 200, amount: seeded.stormLoans.length, headers, loanIds: seeded.stormLoans, query: ACCEPT });
     let verify;
     try {
