@@ -21,8 +21,9 @@ const HELP = `npm run bench -- [flags]
   --runs N                rounds per scenario 1–3, the median is reported (default 3)
   --duration S            seconds per measurement (default 10)
   --warmup S              unmeasured load on each server before a scenario's rounds (default 5)
-  --scenarios 1,…,7       which scenarios (default all)
+  --scenarios 1,…,8       which scenarios (default all; 8 = the small requests)
   --organisations N --incidents N --active N --participants N --reports N --requests N --holdings N
+  --small-duration S --small-warmup S                          scenario 8 (default as --duration/--warmup; 3 and 1 with --quick)
   --subscribers N --subscriber-seconds S --subscriber-rate R   scenario 4 (default 1000, 30, 10)
   --growth-small N --growth-large N                            scenario 6 (default 10000, 1000000)
   --log-small N --log-large N                                  scenario 7, entries in the staff log (default 100, 10000)
@@ -72,7 +73,10 @@ const cfg = {
   logSmall: num('log-small', 100),
   logLarge: num('log-large', 10_000),
   pool: num('pool', 10),
-  scenarios: new Set(String(flags.scenarios ?? '1,2,3,4,5,6,7').split(',').map(Number)),
+  // Scenario 8's five small requests: shorter in --quick, they settle fast.
+  smallDuration: num('small-duration', num('duration', 10, 5), 3),
+  smallWarmup: num('small-warmup', num('warmup', 5, 2), 1),
+  scenarios: new Set(String(flags.scenarios ?? '1,2,3,4,5,6,7,8').split(',').map(Number)),
 };
 const JWT_SECRET = randomBytes(32).toString('hex');
 const PASSWORD = 'Bench-password-2026';
@@ -369,12 +373,19 @@ async function measureUncached(name, servers, url, tag, body, headers) {
   }
 }
 
+/**
+ * Access tokens by email, each used for at most 8 minutes: they live 15 (JWT_ACCESS_TTL_SECONDS
+ * at most 900), and a scenario that starts late in a long run must not run into an expired one
+ * (scenario 4's subscribers were closed with 4403 when it did). No scenario runs for 7 minutes.
+ */
 const tokens = new Map();
+const TOKEN_USE_MS = 8 * 60 * 1000;
 async function login(hubUrl, email) {
-  if (tokens.has(email)) return tokens.get(email);
+  const known = tokens.get(email);
+  if (known && Date.now() - known.at < TOKEN_USE_MS) return known.token;
   const r = await post(hubUrl, { query: `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, variables: { e: email, p: PASSWORD } });
   if (!r.body.data) throw new Error(`login ${email}: ${JSON.stringify(r.body.errors)}`);
-  tokens.set(email, r.body.data.login.accessToken);
+  tokens.set(email, { token: r.body.data.login.accessToken, at: Date.now() });
   return r.body.data.login.accessToken;
 }
 
@@ -416,19 +427,27 @@ async function countPerRequest(child, url, body, headers, n = 20) {
 }
 
 /** hub and baseline alternately, `runs` rounds; the median of each. */
-function measure(name, servers, path, spec) {
+function measure(name, servers, path, spec, { duration = cfg.duration, warmup = cfg.warmup } = {}) {
   const hub = [];
   const base = [];
   // Warm up both (JIT, caches, pool connections). 2 s left the first round visibly slower than
   // the others (the JIT had not settled), which made the median of 3 lean on 2 rounds.
-  loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.warmup });
-  loadRun({ ...spec, url: servers.baseUrl, path, duration: cfg.warmup });
+  loadRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: warmup });
+  loadRun({ ...spec, url: servers.baseUrl, path, duration: warmup });
   for (let r = 0; r < cfg.runs; r++) {
-    hub.push(measuredRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration: cfg.duration }, servers.hub.pid));
-    base.push(measuredRun({ ...spec, url: servers.baseUrl, path, duration: cfg.duration }, servers.baseline.pid));
+    hub.push(measuredRun({ ...spec, url: servers.hubUrl, path: '/graphql', duration }, servers.hub.pid));
+    base.push(measuredRun({ ...spec, url: servers.baseUrl, path, duration }, servers.baseline.pid));
     log(`  ${name} round ${r + 1}: hub ${hub.at(-1).rps.toFixed(0)} req/s p50 ${hub.at(-1).p50} p99 ${hub.at(-1).p99} ms | baseline ${base.at(-1).rps.toFixed(0)} req/s p50 ${base.at(-1).p50} p99 ${base.at(-1).p99} ms | hub ${JSON.stringify(hub.at(-1).outcomes)} baseline ${JSON.stringify(base.at(-1).outcomes)} | CPU ms/request hub ${JSON.stringify(hub.at(-1).cpuMsPerRequest)} baseline ${JSON.stringify(base.at(-1).cpuMsPerRequest)}`);
   }
-  const summary = (xs) => ({ rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p99: median(xs.map((x) => x.p99)), rounds: xs });
+  const cpu = (xs, k) => (xs.every((x) => x.cpuMsPerRequest[k] != null) ? median(xs.map((x) => x.cpuMsPerRequest[k])) : null);
+  const summary = (xs) => ({
+    rps: median(xs.map((x) => x.rps)),
+    p50: median(xs.map((x) => x.p50)),
+    p99: median(xs.map((x) => x.p99)),
+    // CPU milliseconds per request, median of the rounds: the server process, all of PostgreSQL.
+    cpuMs: { server: cpu(xs, 'server'), postgres: cpu(xs, 'postgres') },
+    rounds: xs,
+  });
   const h = summary(hub);
   const b = summary(base);
   return { hub: h, baseline: b, ratio: h.rps / b.rps, p99Ratio: h.p99 / b.p99 };
@@ -456,7 +475,7 @@ async function main() {
   results.machine.postgres = (await pgVersion.query('SHOW server_version')).rows[0].server_version;
   await pgVersion.end();
 
-  const main = [1, 2, 3, 4, 5].some((s) => cfg.scenarios.has(s));
+  const main = [1, 2, 3, 4, 5, 8].some((s) => cfg.scenarios.has(s));
   if (main) {
     log(`Seeding ${JSON.stringify(sizes)}…`);
     const url = await freshDatabase('main');
@@ -485,18 +504,19 @@ async function mainScenarios(servers, seeded, url) {
   const A = seeded.activeIncidents;
   const pictureIncident = A[A.length - 2];
   const viewer = seeded.participants[pictureIncident][2];
-  const viewerToken = await login(servers.hubUrl, viewer.email);
-  const coordinatorToken = await login(servers.hubUrl, 'coordinator@bench.example');
+  // Asked for again at each scenario's start: a token used too long would expire mid-run.
+  const viewerToken = () => login(servers.hubUrl, viewer.email);
+  const coordinatorToken = () => login(servers.hubUrl, 'coordinator@bench.example');
   const pictureBody = { query: PICTURE, variables: { id: pictureIncident } };
   const incidentsBody = { query: INCIDENTS, variables: { first: 50 } };
 
   log('Checking that hub and baseline answer alike…');
-  if (cfg.scenarios.has(1)) await verifySame('scenario 1 (operationalPicture)', servers, '/picture', pictureBody, viewerToken);
-  if (cfg.scenarios.has(3)) await verifySame('scenario 3 (incidents)', servers, '/incidents', incidentsBody, coordinatorToken);
+  if (cfg.scenarios.has(1)) await verifySame('scenario 1 (operationalPicture)', servers, '/picture', pictureBody, await viewerToken());
+  if (cfg.scenarios.has(3)) await verifySame('scenario 3 (incidents)', servers, '/incidents', incidentsBody, await coordinatorToken());
 
   if (cfg.scenarios.has(1)) {
     log('Scenario 1: operationalPicture, 40 participants, LIAISON_OFFICER, 32 connections');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${viewerToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await viewerToken()}` };
     const s = measure('scenario 1', servers, '/picture', { kind: 'static', connections: 32, headers, body: JSON.stringify(pictureBody) });
     s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, pictureBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/picture', pictureBody, headers) };
     results.scenarios['1'] = s;
@@ -504,11 +524,12 @@ async function mainScenarios(servers, seeded, url) {
   }
   if (cfg.scenarios.has(3)) {
     log('Scenario 3: incidents(first: 50) with participants and reports, COORDINATOR, 32 connections');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await coordinatorToken()}` };
     const s = measure('scenario 3', servers, '/incidents', { kind: 'static', connections: 32, headers, body: JSON.stringify(incidentsBody) });
     s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, incidentsBody, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + '/incidents', incidentsBody, headers) };
     results.scenarios['3'] = s;
   }
+  if (cfg.scenarios.has(8)) await smallRequests(servers, url, pictureIncident, await viewerToken());
   if (cfg.scenarios.has(2)) {
     log('Scenario 2: submitSituationReport with Idempotency-Key, 64 connections over incidents and organisations');
     const pairs = [];
@@ -549,7 +570,7 @@ async function mainScenarios(servers, seeded, url) {
   }
   if (cfg.scenarios.has(5)) {
     log('Scenario 5: 200 concurrent accepts against 20 holdings, as COORDINATOR');
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${coordinatorToken}` };
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${await coordinatorToken()}` };
     const r = loadRun({ kind: 'accept', url: servers.hubUrl, path: '/graphql', connections: 200, amount: seeded.stormLoans.length, headers, loanIds: seeded.stormLoans, query: ACCEPT });
     let verify;
     try {
@@ -559,6 +580,55 @@ async function mainScenarios(servers, seeded, url) {
     }
     results.scenarios['5'] = { ...r, verify };
     log(`  ${r.total} accepts in ${r.seconds} s: ${JSON.stringify(r.outcomes)}; npm run verify: ${verify.output.split('\n').at(-1)}`);
+  }
+}
+
+/**
+ * Scenario 8 (issue 19): the fixed cost of a small request. Five small operations, each as the
+ * picture's viewer (a LIAISON_OFFICER of a participant), against a baseline endpoint that verifies
+ * the token, looks the principal up in a statement of its own and answers with (at most) one more.
+ */
+const SMALL = [
+  { key: 'typename', label: '{ __typename }', path: '/typename', query: '{ __typename }' },
+  { key: 'me', label: 'me { id }', path: '/me', query: '{ me { id } }' },
+  {
+    key: 'report',
+    label: 'situationReport(id)',
+    path: '/report',
+    query: 'query Report($id: ID!) { situationReport(id: $id) { id version latest operationalStatus situation visibility submittedAt organisation { id name } } }',
+  },
+  { key: 'organisations', label: 'organisations(first: 50)', path: '/organisations', query: 'query Orgs($first: Int!) { organisations(first: $first) { totalCount nodes { id code name kind } } }' },
+  {
+    key: 'request',
+    label: 'resourceRequest(id)',
+    path: '/request',
+    query: 'query Request($id: ID!) { resourceRequest(id: $id) { id status priority quantityRequested quantityFilled createdAt requestingOrganisation { id name } } }',
+  },
+];
+
+async function smallRequests(servers, url, incidentId, token) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  let reportId;
+  let requestId;
+  try {
+    // A report the viewer reads (ALL_PARTICIPANTS, newest) and a request, both in the picture's incident.
+    reportId = (await db.query(`SELECT id FROM situation_reports WHERE incident_id = $1 AND visibility = 'ALL_PARTICIPANTS' ORDER BY submitted_at DESC LIMIT 1`, [incidentId])).rows[0].id;
+    requestId = (await db.query(`SELECT id FROM resource_requests WHERE incident_id = $1 ORDER BY created_at DESC LIMIT 1`, [incidentId])).rows[0].id;
+  } finally {
+    await db.end();
+  }
+  const variables = { report: { id: reportId }, request: { id: requestId }, organisations: { first: 50 } };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  results.scenarios['8'] = {};
+  for (const op of SMALL) {
+    const body = { query: op.query, variables: variables[op.key] ?? {} };
+    await verifySame(`scenario 8 (${op.label})`, servers, op.path, body, token);
+    log(`Scenario 8: ${op.label}, LIAISON_OFFICER, 32 connections`);
+    const s = measure(`scenario 8 ${op.key}`, servers, op.path, { kind: 'static', connections: 32, headers, body: JSON.stringify(body) }, { duration: cfg.smallDuration, warmup: cfg.smallWarmup });
+    s.label = op.label;
+    s.statementsPerRequest = { hub: await countPerRequest(servers.hub, servers.hubUrl, body, headers), baseline: await countPerRequest(servers.baseline, servers.baseUrl + op.path, body, headers) };
+    results.scenarios['8'][op.key] = s;
   }
 }
 
@@ -682,18 +752,26 @@ function printTable() {
   const S = results.scenarios;
   const rows = [];
   const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
-  const row = (name, s, target) => rows.push([name, f(s.hub.rps), f(s.hub.p50), f(s.hub.p99), f(s.baseline.rps), f(s.baseline.p50), f(s.baseline.p99), f(s.ratio, 2), target]);
+  const cpu = (s) => `${f(s.hub.cpuMs?.server, 2)} / ${f(s.hub.cpuMs?.postgres, 2)}`;
+  const row = (name, s, target) =>
+    rows.push([name, f(s.hub.rps), f(s.hub.p50), f(s.hub.p99), f(s.baseline.rps), f(s.baseline.p50), f(s.baseline.p99), f(s.ratio, 2), cpu(s), `${f(s.baseline.cpuMs?.server, 2)} / ${f(s.baseline.cpuMs?.postgres, 2)}`, target]);
   if (S['1']) row('1 operationalPicture', S['1'], `≥ 0.6×, p99 ≤ 2× (${f(S['1'].p99Ratio, 2)}×); SQL/request hub ${f(S['1'].statementsPerRequest.hub, 1)}, baseline ${f(S['1'].statementsPerRequest.baseline, 1)}`);
   if (S['1uncached']) row('1 picture, cache off', S['1uncached'], `as after every change (PICTURE_CACHE_ROWS=0); p99 ${f(S['1uncached'].p99Ratio, 2)}×; SQL/request hub ${f(S['1uncached'].statementsPerRequest.hub, 1)}`);
   if (S['2']) row('2 submitSituationReport', S['2'], `≥ 0.5×, p99 < 150 ms`);
   if (S['3']) row('3 incidents(first: 50)', S['3'], `≥ 0.5×; SQL/request hub ${f(S['3'].statementsPerRequest.hub, 1)}, baseline ${f(S['3'].statementsPerRequest.baseline, 1)}`);
+  if (S['8']) {
+    for (const op of SMALL) {
+      const x = S['8'][op.key];
+      if (x) row(`8 ${op.label}`, x, `≥ 0.5×, p99 ≤ 2× (${f(x.p99Ratio, 2)}×)${op.key === 'typename' ? ', ≥ 4,000 req/s' : ''}; SQL/request hub ${f(x.statementsPerRequest.hub, 1)}, baseline ${f(x.statementsPerRequest.baseline, 1)}`);
+    }
+  }
   if (S['6']) {
     row(`6 picture @ ${S['6'].small.reports} reports`, S['6'].small, '');
     row(`6 picture @ ${S['6'].large.reports} reports`, S['6'].large, `p50 ratio large/small ${f(S['6'].p50Ratio, 2)} (≤ 1.2)`);
     row(`6 cache off @ ${S['6'].smallUncached.reports} reports`, S['6'].smallUncached, '');
     row(`6 cache off @ ${S['6'].largeUncached.reports} reports`, S['6'].largeUncached, `p50 ratio large/small ${f(S['6'].p50RatioUncached, 2)} (≤ 1.2)`);
   }
-  const head = ['scenario', 'hub req/s', 'hub p50 ms', 'hub p99 ms', 'base req/s', 'base p50 ms', 'base p99 ms', 'hub/base', 'target / notes'];
+  const head = ['scenario', 'hub req/s', 'hub p50 ms', 'hub p99 ms', 'base req/s', 'base p50 ms', 'base p99 ms', 'hub/base', 'hub CPU ms/req (node / pg)', 'base CPU ms/req (node / pg)', 'target / notes'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => '| ' + r.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
   log('');

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { apiKeyDisplayPrefix, newApiKeySecret, sha256Hex } from '../auth/tokens.js';
+import { sha256Hex } from '../common/auth/secret-hash.js';
+import { apiKeyDisplayPrefix, newApiKeySecret } from './api-key-secrets.js';
 import { AccessService } from '../common/access/access.service.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -15,6 +15,19 @@ import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateApiKeyInput } from './dto/create-api-key.input.js';
 import { API_KEY_COLUMNS, ApiKey, type ApiKeyRow, type CreatedApiKey } from './models/api-key.model.js';
 
+/** When an API key holds (api_keys `k`, organisations `o`). */
+const KEY_HOLDS = `k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active`;
+
+/** An API key found by its hash, for authentication. */
+export interface KeyHolder {
+  id: string;
+  organisationId: string;
+  scopes: string[];
+  /** Not revoked, not expired, its organisation active. */
+  holds: boolean;
+  expiresAt: Date | null;
+}
+
 /** API keys: ADMIN for any organisation; LIAISON_OFFICER and up for their own. Users only. */
 @Injectable()
 export class ApiKeysService {
@@ -22,7 +35,7 @@ export class ApiKeysService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
@@ -39,6 +52,39 @@ export class ApiKeysService {
       [organisationId ?? null],
     );
     return rows.map(ApiKey.fromRow);
+  }
+
+  /**
+   * For authentication (auth/principal-lookup.service.ts): the key with this hash, and whether
+   * it holds; null when no key has it. Touches last_used_at at most once a minute, in the same
+   * statement.
+   */
+  async holderOfHash(hash: string): Promise<KeyHolder | null> {
+    const [row] = await this.db.query(
+      `WITH k AS (
+         SELECT k.id, k.organisation_id, k.scopes, k.expires_at, ${KEY_HOLDS} AS holds
+           FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+          WHERE k.key_hash = $1
+       ), touched AS (
+         UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k WHERE holds)
+            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+       )
+       SELECT id, organisation_id, scopes, expires_at, holds FROM k`,
+      [hash],
+    );
+    return row ? { id: row.id, organisationId: row.organisation_id, scopes: row.scopes, holds: row.holds, expiresAt: row.expires_at } : null;
+  }
+
+  /** The positions in `keys` of those that no longer hold: revoked, expired, organisation inactive or changed. One statement. */
+  async noLongerHolding(keys: readonly { apiKeyId: string; organisationId: string }[]): Promise<number[]> {
+    if (!keys.length) return [];
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT x.n FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(key_id, organisation_id, n)
+        WHERE NOT EXISTS (SELECT 1 FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+                           WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND ${KEY_HOLDS})`,
+      [keys.map((k) => k.apiKeyId), keys.map((k) => k.organisationId)],
+    );
+    return rows.map((r) => Number(r.n) - 1);
   }
 
   /** For AuditEvent.actorApiKey: visible to ADMIN and the key's own organisation. */
@@ -65,8 +111,9 @@ export class ApiKeysService {
   }
 
   /**
-   * Effective on the next request: authentication looks the key up every time, and the key's open
-   * WebSockets are checked again at once (announced on the event bus).
+   * Effective on the next request: the revocation is announced to every replica
+   * (CredentialAnnouncements), which drops the key from its principal cache and checks the key's
+   * open WebSockets again at once.
    */
   async revoke(ctx: RequestContext, id: string): Promise<ApiKey> {
     return this.tx.run(ctx, async (tx) => {
@@ -75,7 +122,7 @@ export class ApiKeysService {
       if (current.revoked_at) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The API key is already revoked');
       const [row] = await tx.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`, [id]);
       tx.audit({ action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, details: { name: row.name } });
-      tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { apiKeyIds: [id] }));
+      tx.onCommit(() => this.credentials.announce({ apiKeyIds: [id] }));
       return ApiKey.fromRow(row);
     });
   }

@@ -9,13 +9,14 @@ import { AuthenticationService } from './authentication.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { JwtTokenService } from './jwt-token.service.js';
 import { LoginThrottleService } from './login-throttle.service.js';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { PrincipalLookupService } from './principal-lookup.service.js';
 import { WebsocketSessionsService } from './websocket-sessions.service.js';
 
 @Global()
 @Module({
-  imports: [PassportModule, JwtModule.register({}), UsersModule],
+  imports: [PassportModule, JwtModule.register({}), UsersModule, ApiKeysModule],
   providers: [AuthResolver, AuthService, AuthenticationService, JwtStrategy, ApiKeyStrategy, JwtTokenService, LoginThrottleService, PrincipalLookupService, WebsocketSessionsService, { provide: Authenticator, useExisting: AuthenticationService }],
   exports: [Authenticator, PrincipalLookupService, WebsocketSessionsService],
 })

@@ -3,8 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSink } from '../common/audit/audit-sink.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
@@ -38,7 +37,7 @@ export class AuthService {
     private readonly jwt: JwtTokenService,
     private readonly throttle: LoginThrottleService,
     private readonly config: AppConfig,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
   ) {}
 
   async login(ctx: RequestContext, email: string, password: string): Promise<AuthPayload> {
@@ -125,7 +124,7 @@ export class AuthService {
   }
 
   private sessionsEnded(tx: Tx, userId: string): void {
-    tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { userIds: [userId] }));
+    tx.onCommit(() => this.credentials.announce({ userIds: [userId] }));
   }
 
   private userPrincipal(user: User, sessionId: string | null = null): Principal {

@@ -1,29 +1,42 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { API_KEY_PREFIX } from '../api-keys/api-key-secrets.js';
 import type { Principal } from '../common/auth/principal.js';
+import { sha256Hex } from '../common/auth/secret-hash.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { UnauthenticatedError } from '../common/errors/domain-errors.js';
+import { concerns, CredentialAnnouncements, type CredentialsChanged } from '../common/events/credentials-changed.js';
+import { AppConfig } from '../config/app-config.js';
+import { UsersService } from '../users/users.service.js';
 import { JwtTokenService } from './jwt-token.service.js';
-import { API_KEY_PREFIX, sha256Hex } from './tokens.js';
 
 export const INVALID_CREDENTIALS = 'The credentials are invalid or have expired';
 
-/** When a user's credentials hold (users `u`, organisations `o`): both active. */
-const USER_HOLDS = `u.active AND o.active`;
-/** When the session (refresh-token family) `family` has been ended. */
-const sessionEnded = (family: string) => `EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = ${family} AND t.revoked_at IS NOT NULL)`;
-/** When an API key holds (api_keys `k`, organisations `o`). */
-const KEY_HOLDS = `k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active`;
+interface Cached {
+  principal: Principal;
+  /** An API key's expiry (ms since the epoch): the entry is not used from then on. */
+  expiresAt?: number;
+}
 
 /**
  * Turns verified credentials into a Principal, for the passport strategies (HTTP) and for
  * WebSocket connections alike. An inactive user, an inactive organisation, an ended session,
  * a revoked or expired key stops working on the next request.
+ *
+ * The look-ups themselves belong to the features that own the tables (users: users, sessions;
+ * api-keys: api_keys). What is looked up is kept for PRINCIPAL_CACHE_SECONDS per session and per
+ * key: a small request then costs no statement for authentication (issue 19). Whatever ends a
+ * credential announces it (CredentialAnnouncements: logout, refresh-token reuse, password change,
+ * deactivation of a user or an organisation, role change, key revocation); the announcement
+ * drops the entries it concerns, on this replica before the mutation answers and on the others
+ * as it arrives through Redis. A look-up that was under way when an announcement came is not
+ * kept. An expired key's entry is not used past its expiry. The time limit bounds what no
+ * announcement tells: a change made in the database directly, an announcement lost while Redis
+ * was away (SECURITY.md).
  */
 @Injectable()
-export class PrincipalLookupService {
+export class PrincipalLookupService implements OnModuleInit {
   /**
    * Hashes of API keys that do not exist. A key's hash is stored when the key is made and kept
    * after revocation, and a new key is 256 random bits: a hash that is unknown now stays
@@ -31,46 +44,53 @@ export class PrincipalLookupService {
    * longer hold (revoked, expired, organisation inactive) are not kept here: looked up each time.
    */
   private readonly unknownKeys = new LRUCache<string, true>({ max: 10_000 });
+  /** Principals that held when looked up, by `u:<user>:<session>` and `k:<key hash>`. */
+  private readonly cache: LRUCache<string, Cached> | null;
+  /** Counts announcements: a look-up that saw it change while it ran does not store its answer. */
+  private generation = 0;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
     private readonly jwt: JwtTokenService,
-  ) {}
+    private readonly announcements: CredentialAnnouncements,
+    config: AppConfig,
+  ) {
+    const seconds = config.auth.principalCacheSeconds;
+    this.cache = seconds > 0 ? new LRUCache<string, Cached>({ max: 20_000, ttl: seconds * 1000 }) : null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.announcements.listen((change) => this.forget(change));
+  }
 
   /**
    * The user behind an access token, if the user and the organisation are active and the
    * session it was issued in has not been ended (logout, reuse detection, password change).
    */
   async principalForUser(userId: string, sessionId: string | null): Promise<Principal> {
-    const [row] = await this.db.query(
-      `SELECT u.id, u.role, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id
-        WHERE u.id = $1 AND ${USER_HOLDS} AND NOT ${sessionEnded('$2')}`,
-      [userId, sessionId],
-    );
-    if (!row) throw new UnauthenticatedError(INVALID_CREDENTIALS);
-    return { kind: 'user', userId: row.id, apiKeyId: null, organisationId: row.organisation_id, role: row.role as Role, scopes: null, sessionId };
+    return this.cached(`u:${userId}:${sessionId ?? ''}`, async () => {
+      const user = await this.users.sessionUser(userId, sessionId);
+      if (!user) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+      return {
+        principal: { kind: 'user', userId: user.id, apiKeyId: null, organisationId: user.organisationId, role: user.role as Role, scopes: null, sessionId },
+      };
+    });
   }
 
   async principalForApiKey(secret: string): Promise<Principal> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) throw new UnauthenticatedError(INVALID_CREDENTIALS);
     const hash = sha256Hex(secret);
     if (this.unknownKeys.has(hash)) throw new UnauthenticatedError(INVALID_CREDENTIALS);
-    // Touches last_used_at at most once a minute, in the same statement as the look-up.
-    const [row] = await this.db.query(
-      `WITH k AS (
-         SELECT k.id, k.organisation_id, k.scopes, k.last_used_at, ${KEY_HOLDS} AS holds
-           FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
-          WHERE k.key_hash = $1
-       ), touched AS (
-         UPDATE api_keys SET last_used_at = now() WHERE id = (SELECT id FROM k WHERE holds)
-            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-       )
-       SELECT id, organisation_id, scopes, holds FROM k`,
-      [hash],
-    );
-    if (!row) this.unknownKeys.set(hash, true);
-    if (!row?.holds) throw new UnauthenticatedError(INVALID_CREDENTIALS);
-    return { kind: 'apiKey', userId: null, apiKeyId: row.id, organisationId: row.organisation_id, role: Role.LIAISON_OFFICER, scopes: row.scopes as ApiScope[] };
+    return this.cached(`k:${hash}`, async () => {
+      const key = await this.apiKeys.holderOfHash(hash);
+      if (!key) this.unknownKeys.set(hash, true);
+      if (!key?.holds) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+      return {
+        principal: { kind: 'apiKey', userId: null, apiKeyId: key.id, organisationId: key.organisationId, role: Role.LIAISON_OFFICER, scopes: key.scopes as ApiScope[] },
+        expiresAt: key.expiresAt?.getTime(),
+      };
+    });
   }
 
   async principalForBearer(token: string): Promise<Principal> {
@@ -81,31 +101,32 @@ export class PrincipalLookupService {
   /**
    * The positions in `principals` of those that no longer hold: a user or organisation made
    * inactive, a session ended, a user's role or organisation changed; an API key revoked or
-   * expired, or its organisation inactive. One statement per kind of principal present.
+   * expired, or its organisation inactive. One statement per kind of principal present. Always
+   * asks the database (the WebSocket sessions' checks), never the cache.
    */
   async noLongerValid(principals: readonly Principal[]): Promise<number[]> {
     const users = principals.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'user');
     const keys = principals.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'apiKey');
-    const stale: number[] = [];
-    if (users.length) {
-      const rows: { n: string }[] = await this.db.query(
-        `SELECT x.n FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(user_id, session_id, role, organisation_id, n)
-          WHERE NOT EXISTS (SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
-                             WHERE u.id = x.user_id AND ${USER_HOLDS} AND u.role = x.role AND u.organisation_id = x.organisation_id)
-             OR ${sessionEnded('x.session_id')}`,
-        [users.map(({ p }) => p.userId), users.map(({ p }) => p.sessionId ?? null), users.map(({ p }) => p.role), users.map(({ p }) => p.organisationId)],
-      );
-      for (const r of rows) stale.push(users[Number(r.n) - 1].i);
-    }
-    if (keys.length) {
-      const rows: { n: string }[] = await this.db.query(
-        `SELECT x.n FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(key_id, organisation_id, n)
-          WHERE NOT EXISTS (SELECT 1 FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
-                             WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND ${KEY_HOLDS})`,
-        [keys.map(({ p }) => p.apiKeyId), keys.map(({ p }) => p.organisationId)],
-      );
-      for (const r of rows) stale.push(keys[Number(r.n) - 1].i);
-    }
-    return stale;
+    const [staleUsers, staleKeys] = await Promise.all([
+      this.users.noLongerHolding(users.map(({ p }) => ({ userId: p.userId!, sessionId: p.sessionId ?? null, role: p.role, organisationId: p.organisationId }))),
+      this.apiKeys.noLongerHolding(keys.map(({ p }) => ({ apiKeyId: p.apiKeyId!, organisationId: p.organisationId }))),
+    ]);
+    return [...staleUsers.map((n) => users[n].i), ...staleKeys.map((n) => keys[n].i)];
+  }
+
+  private async cached(key: string, lookUp: () => Promise<Cached>): Promise<Principal> {
+    const hit = this.cache?.get(key);
+    if (hit && (hit.expiresAt === undefined || hit.expiresAt > Date.now())) return hit.principal;
+    const generation = this.generation;
+    const found = await lookUp();
+    if (this.cache && generation === this.generation) this.cache.set(key, found);
+    return found.principal;
+  }
+
+  /** An announced change: drop every cached principal it concerns. */
+  private forget(change: CredentialsChanged): void {
+    this.generation++;
+    if (!this.cache) return;
+    for (const [key, entry] of this.cache.entries()) if (concerns(change, entry.principal)) this.cache.delete(key);
   }
 }

@@ -1,22 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
-export const API_KEY_PREFIX = 'shk_';
-
-/** Refresh tokens and API keys are random secrets, stored only as their SHA-256. */
-export function sha256Hex(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
+export { sha256Hex } from '../common/auth/secret-hash.js';
 
 export function newRefreshToken(): string {
   return `shr_${randomBytes(32).toString('base64url')}`;
-}
-
-/** A recognisable prefix (secret scanners look for it) and 32 random bytes. */
-export function newApiKeySecret(): string {
-  return `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-}
-
-/** What is stored and shown of a key to recognise it: its first characters. */
-export function apiKeyDisplayPrefix(secret: string): string {
-  return secret.slice(0, API_KEY_PREFIX.length + 8);
 }

@@ -4,8 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
 import { DomainError } from '../common/errors/domain-errors.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import type { EventBus } from '../common/events/event-bus.service.js';
+import type { CredentialAnnouncements, CredentialsChanged } from '../common/events/credentials-changed.js';
 import type { PrincipalLookupService } from './principal-lookup.service.js';
 import { WebsocketSessionsService, type ClosableSocket } from './websocket-sessions.service.js';
 
@@ -18,14 +17,13 @@ async function setUp() {
     noLongerValid: (ps: readonly Principal[]) => new Promise<number[]>((answer, fail) => verdicts.push({ principals: ps, answer, fail })),
   } as unknown as PrincipalLookupService;
   let announce: (c: CredentialsChanged) => void = () => undefined;
-  const events = {
-    listen: async (topic: string, handler: (c: CredentialsChanged) => void) => {
-      expect(topic).toBe(CREDENTIALS_CHANGED);
+  const credentials = {
+    listen: async (handler: (c: CredentialsChanged) => void) => {
       announce = handler;
     },
-  } as unknown as EventBus;
+  } as unknown as CredentialAnnouncements;
   const config = { websocket: { recheckSeconds: 3600, maxSocketsPerPrincipal: 2 } } as AppConfig;
-  const sessions = new WebsocketSessionsService(config, principals, events);
+  const sessions = new WebsocketSessionsService(config, principals, credentials);
   await sessions.onModuleInit();
   return { sessions, verdicts, announce: (c: CredentialsChanged) => announce(c) };
 }

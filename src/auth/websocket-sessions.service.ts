@@ -3,8 +3,7 @@ import { CloseCode } from 'graphql-ws';
 import { AppConfig } from '../config/app-config.js';
 import { principalKey, type Principal } from '../common/auth/principal.js';
 import { UnauthenticatedError } from '../common/errors/domain-errors.js';
-import { concerns, CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { concerns, CredentialAnnouncements, type CredentialsChanged } from '../common/events/credentials-changed.js';
 import { INVALID_CREDENTIALS, PrincipalLookupService } from './principal-lookup.service.js';
 
 /** What the hub needs of an open graphql-ws socket: to close it. */
@@ -27,7 +26,7 @@ interface OpenSocket {
  *
  * A connection is authenticated at `connection_init`. When a service announces on the event bus
  * that credentials changed (logout, refresh-token reuse, password change, API key revoked, user
- * or organisation deactivated, role changed; CREDENTIALS_CHANGED, from any replica through Redis),
+ * or organisation deactivated, role changed; CredentialAnnouncements, from any replica through Redis),
  * the sockets it concerns are checked against the database at once, and their operations wait
  * for that. Every `WS_RECHECK_SECONDS` all open connections are checked again as a backstop (an
  * expired key, a change made in the database directly, an announcement lost with Redis). A
@@ -49,13 +48,13 @@ export class WebsocketSessionsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly principals: PrincipalLookupService,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.timer = setInterval(() => void this.recheck(), this.config.websocket.recheckSeconds * 1000);
     this.timer.unref();
-    await this.events.listen<CredentialsChanged>(CREDENTIALS_CHANGED, (change) => this.changed(change));
+    await this.credentials.listen((change) => this.changed(change));
   }
 
   async onModuleDestroy(): Promise<void> {

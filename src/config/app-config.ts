@@ -38,6 +38,8 @@ export class AppConfig {
     jwtSecret: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
+    /** PRINCIPAL_CACHE_SECONDS: how long a replica reuses a principal it looked up (0: not at all). */
+    principalCacheSeconds: number;
     adminEmail?: string;
     adminPassword?: string;
     /** Failed logins within the lock period before an account or a client address is locked. */
@@ -124,6 +126,7 @@ export class AppConfig {
       jwtSecret: e.JWT_SECRET ?? devJwtSecret,
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      principalCacheSeconds: e.PRINCIPAL_CACHE_SECONDS,
       adminEmail: e.HUB_ADMIN_EMAIL,
       adminPassword: e.HUB_ADMIN_PASSWORD,
       maxAccountFailures: e.LOGIN_MAX_ACCOUNT_FAILURES,

@@ -90,6 +90,15 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(60) @Max(900)
   JWT_ACCESS_TTL_SECONDS = 900;
 
+  /**
+   * How long a replica reuses an authenticated principal (a session's user, an API key) without
+   * asking the database again. Logout, deactivation, role changes and revocations are announced to
+   * every replica and drop the entry at once; this bounds what nothing announces (a change made in
+   * the database directly, an announcement lost while Redis was away). 0: look up every request.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  PRINCIPAL_CACHE_SECONDS = 30;
+
   @Transform(toInt) @IsInt() @Min(3600) @Max(90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 

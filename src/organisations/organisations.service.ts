@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../common/access/access.service.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -43,7 +42,7 @@ export class OrganisationsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tx: TransactionService,
     private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
     config: AppConfig,
   ) {
     this.directory = new DirectoryCache(config.pictureCache.directoryRecords);
@@ -122,7 +121,7 @@ export class OrganisationsService {
       if (!row) throw new NotFoundError('Organisation', id);
       tx.audit({ action: 'organisation.update', entityType: 'Organisation', entityId: id, details: { ...input } });
       // Its users' and keys' open WebSockets are checked again at once.
-      if (input.active !== undefined) tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { organisationIds: [id] }));
+      if (input.active !== undefined) tx.onCommit(() => this.credentials.announce({ organisationIds: [id] }));
       return organisation(row);
     });
   }

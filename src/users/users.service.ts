@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PasswordService } from './password.service.js';
 import { AccessService } from '../common/access/access.service.js';
-import { CREDENTIALS_CHANGED, type CredentialsChanged } from '../common/events/credentials-changed.js';
-import { EventBus } from '../common/events/event-bus.service.js';
+import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { Permission } from '../common/access/permission.js';
 import { TransactionService, type Tx } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
@@ -31,6 +30,26 @@ interface UserRow {
 const USER_COLUMNS = 'id, organisation_id, email, display_name, role, active, created_at';
 const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
 
+/** When a user's credentials hold (users `u`, organisations `o`): both active. */
+const USER_HOLDS = `u.active AND o.active`;
+/** When the session (refresh-token family) `family` has been ended: logout, reuse detection, password change, deactivation. */
+const sessionEnded = (family: string) => `EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = ${family} AND t.revoked_at IS NOT NULL)`;
+
+/** Who a session's user is, for authentication. */
+export interface SessionUser {
+  id: string;
+  role: string;
+  organisationId: string;
+}
+
+/** A session's user as authenticated earlier, to check again (open WebSockets). */
+export interface AuthenticatedUser {
+  userId: string;
+  sessionId: string | null;
+  role: string;
+  organisationId: string;
+}
+
 function user(r: UserRow): User {
   return Object.assign(new User(), {
     id: r.id,
@@ -52,7 +71,7 @@ export class UsersService {
     private readonly tx: TransactionService,
     private readonly passwords: PasswordService,
     private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly credentials: CredentialAnnouncements,
     config: AppConfig,
   ) {
     this.directory = new DirectoryCache(config.pictureCache.directoryRecords);
@@ -103,6 +122,35 @@ export class UsersService {
       [id],
     );
     return row ? user(row) : null;
+  }
+
+  /**
+   * For authentication (auth/principal-lookup.service.ts): the user behind an access token, if
+   * the user and its organisation are active and the session it was issued in has not been ended.
+   */
+  async sessionUser(userId: string, sessionId: string | null): Promise<SessionUser | null> {
+    const [row] = await this.db.query(
+      `SELECT u.id, u.role, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id
+        WHERE u.id = $1 AND ${USER_HOLDS} AND NOT ${sessionEnded('$2')}`,
+      [userId, sessionId],
+    );
+    return row ? { id: row.id, role: row.role, organisationId: row.organisation_id } : null;
+  }
+
+  /**
+   * The positions in `users` of those that no longer hold as they were authenticated: user or
+   * organisation inactive, session ended, role or organisation changed. One statement.
+   */
+  async noLongerHolding(users: readonly AuthenticatedUser[]): Promise<number[]> {
+    if (!users.length) return [];
+    const rows: { n: string }[] = await this.db.query(
+      `SELECT x.n FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(user_id, session_id, role, organisation_id, n)
+        WHERE NOT EXISTS (SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
+                           WHERE u.id = x.user_id AND ${USER_HOLDS} AND u.role = x.role AND u.organisation_id = x.organisation_id)
+           OR ${sessionEnded('x.session_id')}`,
+      [users.map((u) => u.userId), users.map((u) => u.sessionId), users.map((u) => u.role), users.map((u) => u.organisationId)],
+    );
+    return rows.map((r) => Number(r.n) - 1);
   }
 
   async passwordHash(id: string): Promise<string | null> {
@@ -181,7 +229,7 @@ export class UsersService {
       }
       tx.audit({ action: 'user.update', entityType: 'User', entityId: id, details: { ...input } });
       if (input.role !== undefined || input.active !== undefined) {
-        tx.onCommit(() => this.events.publish<CredentialsChanged>(CREDENTIALS_CHANGED, { userIds: [id] }));
+        tx.onCommit(() => this.credentials.announce({ userIds: [id] }));
       }
       return user(row);
     });
