@@ -46,12 +46,17 @@ export function subscribe(l: Listener): () => void {
 }
 export const currentUser = (): SessionUser | null => user;
 export const isOnline = (): boolean => online;
+let probe: ReturnType<typeof setInterval> | undefined;
 function setOnline(v: boolean): void {
-  if (online !== v) {
-    online = v;
-    notify();
-  }
+  if (online === v) return;
+  online = v;
+  clearInterval(probe);
+  // While the hub does not answer, ask it every few seconds; the first answer brings the views back
+  // (they reload when `online` turns true, and the socket resubscribes by itself).
+  if (!v) probe = setInterval(() => void fetch('/health/live', { cache: 'no-store' }).then((r) => r.ok && setOnline(true), () => undefined), 3000);
+  notify();
 }
+window.addEventListener('offline', () => setOnline(false));
 
 async function sessionCall(path: string, body: unknown = {}): Promise<Response> {
   // JSON and the custom header: the cookie endpoints' defence against cross-site requests.
@@ -168,7 +173,8 @@ export function live(): Client {
         const code = (e as CloseEvent | undefined)?.code;
         // 4403: the hub closed it because the session ended; 4401/4400: credentials refused.
         if (code === 4403 || code === 4401) void renew();
-        else if (user) setOnline(false);
+        // 1000: closed on purpose (no subscription left); anything else is a lost connection.
+        else if (user && code !== 1000) setOnline(false);
       },
     },
   });

@@ -28,7 +28,7 @@ function Organisations() {
       <h2 id="orgs-h">{t('admin.organisations')}</h2>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll">
+          <div className="scroll" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -142,7 +142,7 @@ function Audit() {
       <h2 id="audit-h">{t('admin.audit')}</h2>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll">
+          <div className="scroll" tabIndex={0}>
             <table>
               <thead>
                 <tr>

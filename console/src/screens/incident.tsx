@@ -104,7 +104,7 @@ function PictureTab({ incidentId }: { incidentId: string }) {
           <p className="muted">
             {t('picture.generatedAt')} {dateTime(p.generatedAt)} · {t('picture.notReported')}: {p.notReportedCount}
           </p>
-          <div className="scroll">
+          <div className="scroll" tabIndex={0}>
             <table data-testid="picture">
               <thead>
                 <tr>
@@ -344,7 +344,7 @@ function LinksTab({ incident }: { incident: IncidentHead }) {
       </p>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll">
+          <div className="scroll" tabIndex={0}>
             <table>
               <thead>
                 <tr>

@@ -178,7 +178,7 @@ export function HoldingsScreen() {
           d.resourceHoldings.length === 0 ? (
             <p>{t('resources.none')}</p>
           ) : (
-            <div className="scroll">
+            <div className="scroll" tabIndex={0}>
               <table>
                 <thead>
                   <tr>
