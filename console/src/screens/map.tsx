@@ -35,7 +35,7 @@ export function IncidentMap({ incident }: { incident: IncidentHead }) {
     const centre: [number, number] = incident.location ? [incident.location.latitude, incident.location.longitude] : [59.6, 18.5];
     const map = L.map(el.current, { center: centre, zoom: 8, keyboard: true, attributionControl: true });
     if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map);
-    L.geoJSON(outlines, { style: { color: '#40506a', weight: 1, fillColor: '#e8eef5', fillOpacity: tileUrl ? 0 : 1 } }).addTo(map);
+    L.geoJSON(outlines, { style: { color: '#40506a', weight: 1, fillColor: '#f5f3ec', fillOpacity: tileUrl ? 0 : 1 } }).addTo(map);
     if (incident.location) {
       L.circleMarker(centre, { radius: 10, color: '#b00020', fillOpacity: 0.7 }).bindTooltip(`${t('map.incident')}: ${incident.title}`).addTo(map);
     }
