@@ -7,7 +7,7 @@ import { Link, atLeast, useOnline, useRoute, useUser } from './ui';
 import { AdminScreen } from './screens/admin';
 import { IncidentScreen, PlanScreen } from './screens/incident';
 import { IncidentsScreen } from './screens/incidents';
-import { TasksScreen } from './screens/log';
+import { MeetingScreen, TasksScreen } from './screens/log';
 import { HoldingsScreen } from './screens/resources';
 
 function SignIn() {
@@ -54,6 +54,8 @@ function Screen() {
   const m = /^\/incidents\/([0-9a-f-]{36})(?:\/(\w+))?\/?$/.exec(path);
   if (m && m[2] === 'plan') return <PlanScreen id={m[1]} />;
   if (m) return <IncidentScreen id={m[1]} tab={m[2] ?? 'picture'} />;
+  const meeting = /^\/meetings\/([0-9a-f-]{36})\/?$/.exec(path);
+  if (meeting) return <MeetingScreen id={meeting[1]} />;
   if (path === '/resources') return <HoldingsScreen />;
   if (path === '/tasks') return <TasksScreen />;
   if (path === '/admin') return <AdminScreen />;

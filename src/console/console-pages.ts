@@ -105,7 +105,7 @@ export function graphiqlPage(): (req: Request, res: Response, next: NextFunction
   const dir = consoleBuildDir();
   let page: string | undefined;
   return (req, res, next) => {
-    if (req.method !== 'GET' || req.path !== '/graphql' || req.query.query !== undefined || !req.accepts('text/html')) return next();
+    if (req.method !== 'GET' || req.path !== '/graphql' || req.query.query !== undefined || !(req.headers.accept ?? '').includes('text/html')) return next();
     if (!dir || !existsSync(`${dir}graphiql.html`)) {
       res.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
       return;

@@ -44,7 +44,7 @@ async function newPerson(opts: { locale?: string; width?: number } = {}): Promis
 
 /** Every screen is checked by axe-core and photographed; the console's CSP was never violated. */
 async function review(p: Person, name: string): Promise<void> {
-  await p.page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+  await p.page.waitForFunction(() => !(globalThis as any).document.querySelector('[aria-busy="true"]'));
   await screenshot(p.page, name);
   expect({ name, violations: await axeViolations(p.page) }).toEqual({ name, violations: [] });
   expect(p.problems).toEqual([]);
@@ -169,7 +169,7 @@ describe('console', () => {
   it('offers a viewer no button for what the viewer may not do', async () => {
     const viewer = await newPerson();
     await signIn(viewer, VIEWER);
-    const writes = /Ny händelse|Starta|Skicka rapport|Kvittera|Acceptera|Avböj|Erbjud|Skickad|Återlämnad|Skapa nyckel|Återkalla|Spara/;
+    const writes = /Ny händelse|Starta|Skicka rapport|Kvittera|Acceptera|Avböj|Erbjud|Skickad|Återlämnad|Skapa nyckel|Återkalla|Spara|Föreslå|Delta|Följ upp|Ändra antal|Begär resurs|Ny användare/;
     for (const [path, ready] of [
       ['/console/', 'incidents-h'],
       [incidentPath('picture'), 'pic-h'],
@@ -177,11 +177,13 @@ describe('console', () => {
       [incidentPath('resources'), 'res-h'],
       [incidentPath('links'), 'links-h'],
       [incidentPath('log'), 'log-h'],
+      ['/console/resources', 'hold-h'],
+      ['/console/tasks', 'tasks-h'],
       ['/console/admin', 'audit-h'],
     ]) {
       await viewer.page.goto(path);
       await viewer.page.locator(`#${ready}`).waitFor();
-      await viewer.page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
+      await viewer.page.waitForFunction(() => !(globalThis as any).document.querySelector('[aria-busy="true"]'));
       const resources = viewer.page.getByTestId('requests');
       if (path.endsWith('resources')) {
         // Open every match list a viewer can open: there is no offer in them either.
@@ -217,6 +219,44 @@ describe('console', () => {
   });
 });
 
+describe('console: communication links and meetings', () => {
+  it('the liaison officer proposes a link, the invited organisation takes part, and the plan lists it', async () => {
+    const liaison = await newPerson();
+    await signIn(liaison, LIAISON);
+    await liaison.page.goto(incidentPath('links'));
+    const name = `Samverkan el ${Date.now()}`;
+    const form = liaison.page.getByRole('form', { name: 'Föreslå samband' });
+    await form.getByLabel('Namn').fill(name);
+    await form.getByLabel('Typ').selectOption('TELEPHONE_CONFERENCE');
+    await form.getByLabel('Adress').fill('+46 8 465 004 91');
+    await form.getByLabel('Ellevio AB (elnät)').check();
+    await review(liaison, 'links');
+    await form.getByRole('button', { name: 'Föreslå samband' }).click();
+    await liaison.page.getByRole('row').filter({ hasText: name }).waitFor();
+
+    const grid = await newPerson();
+    await signIn(grid, GRID);
+    await grid.page.goto(incidentPath('links'));
+    await grid.page.getByRole('button', { name: `Delta: ${name}` }).click();
+    await grid.page.getByRole('row').filter({ hasText: name }).filter({ hasText: 'Ellevio AB (elnät) (ACCEPTED)' }).waitFor();
+    await grid.page.goto(`/console/incidents/${incidentId}/plan`);
+    await grid.page.getByRole('row').filter({ hasText: name }).waitFor();
+    await review(grid, 'plan');
+  });
+
+  it("shows a meeting's agenda built from the log, ready to print", async () => {
+    const liaison = await newPerson();
+    await signIn(liaison, LIAISON);
+    await liaison.page.goto(incidentPath('log'));
+    await liaison.page.getByTestId('log').waitFor();
+    await review(liaison, 'log');
+    await liaison.page.getByRole('link', { name: /samverkanskonferens|stabsmöte/i }).first().click();
+    await liaison.page.getByRole('heading', { name: /^Dagordning: / }).waitFor();
+    await liaison.page.getByRole('heading', { name: 'Öppna behov' }).waitFor();
+    await review(liaison, 'meeting-agenda');
+  });
+});
+
 describe('console session', () => {
   it('renews an expired access token by itself, and survives a reload', async () => {
     const liaison = await newPerson();
@@ -244,7 +284,7 @@ describe('console session', () => {
     expect(cookies.map((c) => ({ name: c.name, path: c.path, httpOnly: c.httpOnly, sameSite: c.sameSite }))).toEqual([
       { name: 'hub_console_refresh', path: '/console/session', httpOnly: true, sameSite: 'Strict' },
     ]);
-    expect(await liaison.page.evaluate(() => document.cookie)).toBe('');
+    expect(await liaison.page.evaluate(() => (globalThis as any).document.cookie)).toBe('');
   });
 
   it('ends the session on sign-out: a reload shows the sign-in form again', async () => {

@@ -64,6 +64,7 @@ function Users() {
   return (
     <section aria-labelledby="users-h">
       <h2 id="users-h">{t('admin.users')}</h2>
+      <CreateUser done={q.reload} />
       <Loading q={q}>
         {(d) => (
           <ul className="plain">
@@ -169,5 +170,60 @@ function Audit() {
         )}
       </Loading>
     </section>
+  );
+}
+
+/** ADMIN: a user in the administrator's own organisation (others: through the API). */
+function CreateUser({ done }: { done: () => void }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      className="panel"
+      aria-labelledby="new-user-h"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const f = new FormData(form);
+        const input = { organisationId: user?.organisationId, displayName: f.get('name'), email: f.get('email'), password: f.get('password'), role: f.get('role') };
+        gql(`mutation U($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input }).then(
+          () => {
+            form.reset();
+            setError(undefined);
+            done();
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <h3 id="new-user-h">{t('admin.createUser')}</h3>
+      <label>
+        {t('admin.name')}
+        <input name="name" required />
+      </label>
+      <label>
+        {t('admin.email')}
+        <input name="email" type="email" required />
+      </label>
+      <label>
+        {t('admin.password')}
+        <input name="password" type="password" autoComplete="new-password" minLength={12} required />
+      </label>
+      <label>
+        {t('admin.role')}
+        <select name="role" defaultValue="LIAISON_OFFICER">
+          {['VIEWER', 'LIAISON_OFFICER', 'COORDINATOR', 'ADMIN'].map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+      </label>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit">{t('admin.createUser')}</button>
+    </form>
   );
 }

@@ -331,11 +331,15 @@ function ReportForm({ incident, done }: { incident: IncidentHead; done: () => vo
 
 function LinksTab({ incident }: { incident: IncidentHead }) {
   const { t } = useI18n();
-  const q = useQuery<{ incident: { communicationLinks: { id: string; name: string; channel: string; address: string; status: string; schedule: string | null }[] } }>(
-    `query Links($id: ID!) { incident(id: $id) { communicationLinks { id name channel address status schedule } } }`,
-    { id: incident.id },
-  );
+  const user = useUser();
+  const q = useQuery<{
+    incident: {
+      communicationLinks: { id: string; name: string; channel: string; address: string; status: string; schedule: string | null; participants: { status: string; organisation: { id: string; name: string } }[] }[];
+    };
+  }>(`query Links($id: ID!) { incident(id: $id) { communicationLinks { id name channel address status schedule participants { status organisation { id name } } } } }`, { id: incident.id });
   useLiveReload(incident.id, q as QueryState<unknown>, ['communicationLinkChanged']);
+  const participant = incident.participants.some((p) => p.organisation.id === user?.organisationId);
+  const writer = participant && atLeast(user, 'LIAISON_OFFICER');
   return (
     <section aria-labelledby="links-h">
       <h2 id="links-h">{t('links.title')}</h2>
@@ -352,23 +356,119 @@ function LinksTab({ incident }: { incident: IncidentHead }) {
                   <th scope="col">{t('links.kind')}</th>
                   <th scope="col">{t('links.address')}</th>
                   <th scope="col">{t('links.status')}</th>
+                  <th scope="col">{t('links.participants')}</th>
                 </tr>
               </thead>
               <tbody>
-                {d.incident.communicationLinks.map((l) => (
-                  <tr key={l.id}>
-                    <th scope="row">{l.name}</th>
-                    <td>{l.channel}</td>
-                    <td>{l.address}</td>
-                    <td>{l.status}</td>
-                  </tr>
-                ))}
+                {d.incident.communicationLinks.map((l) => {
+                  const mine = l.participants.find((p) => p.organisation.id === user?.organisationId);
+                  return (
+                    <tr key={l.id}>
+                      <th scope="row">{l.name}</th>
+                      <td>{l.channel}</td>
+                      <td>
+                        {l.address}
+                        {l.schedule ? ` (${l.schedule})` : ''}
+                      </td>
+                      <td>{l.status}</td>
+                      <td>
+                        {l.participants.map((p) => `${p.organisation.name} (${p.status})`).join(', ')}
+                        {writer && mine?.status === 'INVITED' && l.status !== 'CLOSED' && (
+                          <>
+                            {[true, false].map((accept) => (
+                              <Action
+                                key={String(accept)}
+                                label={`${t(accept ? 'links.accept' : 'links.decline')}: ${l.name}`}
+                                run={() => gql(`mutation R($input: RespondToCommunicationLinkInput!) { respondToCommunicationLink(input: $input) { id } }`, { input: { linkId: l.id, accept } })}
+                                done={q.reload}
+                              />
+                            ))}
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
         )}
       </Loading>
+      {writer && <ProposeLink incident={incident} done={q.reload} />}
     </section>
+  );
+}
+
+const CHANNELS = ['RAKEL_TALKGROUP', 'TELEPHONE_CONFERENCE', 'VIDEO_CONFERENCE', 'LIAISON_OFFICER', 'RADIO', 'SATELLITE_PHONE', 'EMAIL', 'OTHER'];
+
+function ProposeLink({ incident, done }: { incident: IncidentHead; done: () => void }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      className="panel"
+      aria-labelledby="propose-h"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const f = new FormData(form);
+        const input = {
+          incidentId: incident.id,
+          name: f.get('name'),
+          channel: f.get('channel'),
+          address: f.get('address'),
+          schedule: f.get('schedule') || null,
+          participantOrganisationIds: f.getAll('participants'),
+        };
+        gql(`mutation P($input: ProposeCommunicationLinkInput!) { proposeCommunicationLink(input: $input) { id } }`, { input }).then(
+          () => {
+            form.reset();
+            setError(undefined);
+            done();
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <h3 id="propose-h">{t('links.propose')}</h3>
+      <label>
+        {t('links.name')}
+        <input name="name" required />
+      </label>
+      <label>
+        {t('links.kind')}
+        <select name="channel">
+          {CHANNELS.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('links.address')}
+        <input name="address" required />
+      </label>
+      <label>
+        {t('links.schedule')}
+        <input name="schedule" />
+      </label>
+      <fieldset>
+        <legend>{t('links.participants')}</legend>
+        {incident.participants
+          .filter((p) => p.organisation.id !== user?.organisationId)
+          .map((p) => (
+            <label key={p.organisation.id} className="check">
+              <input type="checkbox" name="participants" value={p.organisation.id} /> {p.organisation.name}
+            </label>
+          ))}
+      </fieldset>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit">{t('links.propose')}</button>
+    </form>
   );
 }
 

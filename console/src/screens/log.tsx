@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { gql } from '../session';
-import { Loading, atLeast, useQuery, useUser, type QueryState } from '../ui';
+import type { SessionUser } from '../session';
+import { Link, Loading, atLeast, useQuery, useUser, type QueryState } from '../ui';
 import type { IncidentHead } from './incident';
 
 interface Entry {
   id: string;
+  visibility: string;
+  organisation: { id: string; name: string };
+  responsibleOrganisation: { id: string; name: string } | null;
   number: number;
   kind: string;
   title: string;
@@ -14,15 +18,64 @@ interface Entry {
   overdue: boolean;
   dueAt: string | null;
   createdAt: string;
-  organisation: { name: string };
-  responsibleOrganisation: { name: string } | null;
 }
 
-const ENTRY = 'id number kind title text status overdue dueAt createdAt organisation { name } responsibleOrganisation { name }';
+const ENTRY = 'id number kind title text status visibility overdue dueAt createdAt organisation { id name } responsibleOrganisation { id name }';
 const KINDS = ['INFORMATION', 'NEED', 'QUESTION', 'DECISION', 'ACTION'];
+
+/** The staff-log rule: the writing or the responsible organisation, or a coordinator for an entry that is not internal. */
+function mayFollowUp(user: SessionUser | null, e: Entry): boolean {
+  if (!atLeast(user, 'LIAISON_OFFICER') || e.status !== 'OPEN') return false;
+  if (e.organisation.id === user?.organisationId || e.responsibleOrganisation?.id === user?.organisationId) return true;
+  return atLeast(user, 'COORDINATOR') && e.visibility !== 'INTERNAL';
+}
+
+function FollowUp({ entry, done }: { entry: Entry; done: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {`${t('log.followUp')} #${entry.number}`}
+      </button>
+    );
+  return (
+    <form
+      aria-label={`${t('log.followUp')} #${entry.number}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const input = { entryId: entry.id, note: f.get('note'), status: f.get('done') === 'on' ? 'DONE' : null };
+        gql(`mutation F($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }`, { input }).then(
+          () => {
+            setOpen(false);
+            done();
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <label>
+        {t('log.note')}
+        <textarea name="note" required rows={2} />
+      </label>
+      <label className="check">
+        <input type="checkbox" name="done" /> {t('log.markDone')}
+      </label>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit">{t('common.save')}</button>
+    </form>
+  );
+}
 
 function Entries({ q }: { q: QueryState<Entry[]> }) {
   const { t, dateTime } = useI18n();
+  const user = useUser();
   return (
     <Loading q={q}>
       {(entries) => (
@@ -39,6 +92,7 @@ function Entries({ q }: { q: QueryState<Entry[]> }) {
                 {e.dueAt ? ` · ${t('log.due')} ${dateTime(e.dueAt)}` : ''}
               </div>
               {e.text && <p className="pre">{e.text}</p>}
+              {mayFollowUp(user, e) && <FollowUp entry={e} done={q.reload} />}
             </li>
           ))}
         </ol>
@@ -119,7 +173,10 @@ export function LogTab({ incident }: { incident: IncidentHead }) {
       <ul className="plain">
         {raw.data?.incident.meetings.map((m) => (
           <li key={m.id}>
-            {dateTime(m.startsAt)} {m.title} ({m.status})
+            <Link to={`/meetings/${m.id}`}>
+              {dateTime(m.startsAt)} {m.title}
+            </Link>{' '}
+            ({m.status})
           </li>
         ))}
       </ul>
@@ -136,5 +193,86 @@ export function TasksScreen() {
       <h1 id="tasks-h">{t('log.tasks')}</h1>
       <Entries q={{ ...raw, data: raw.data?.myLogTasks.nodes }} />
     </section>
+  );
+}
+
+interface AgendaEntry {
+  id: string;
+  number: number;
+  kind: string;
+  title: string;
+  overdue: boolean;
+  dueAt: string | null;
+  responsibleOrganisation: { name: string } | null;
+}
+const AGENDA_ENTRY = 'id number kind title overdue dueAt responsibleOrganisation { name }';
+
+/** A meeting's agenda built from the log, for the screen and for print. */
+export function MeetingScreen({ id }: { id: string }) {
+  const { t, dateTime } = useI18n();
+  const q = useQuery<{
+    meeting: {
+      title: string;
+      status: string;
+      startsAt: string;
+      summary: string | null;
+      incident: { reference: string; title: string };
+      agenda: { newEntries: AgendaEntry[]; openNeeds: AgendaEntry[]; openQuestions: AgendaEntry[]; actionsDue: AgendaEntry[]; participantStatus: { organisation: { name: string }; operationalStatus: string | null }[] };
+    } | null;
+  }>(
+    `query Meeting($id: ID!) { meeting(id: $id) { title status startsAt summary incident { reference title } agenda {
+      newEntries { ${AGENDA_ENTRY} } openNeeds { ${AGENDA_ENTRY} } openQuestions { ${AGENDA_ENTRY} } actionsDue { ${AGENDA_ENTRY} }
+      participantStatus { organisation { name } operationalStatus } } } }`,
+    { id },
+  );
+  const section = (title: string, entries: AgendaEntry[]) => (
+    <section>
+      <h2>{title}</h2>
+      {entries.length === 0 ? (
+        <p>{t('common.none')}</p>
+      ) : (
+        <ol>
+          {entries.map((e) => (
+            <li key={e.id}>
+              #{e.number} {e.kind}: {e.title}
+              {e.responsibleOrganisation ? ` (${e.responsibleOrganisation.name})` : ''}
+              {e.dueAt ? ` · ${t('log.due')} ${dateTime(e.dueAt)}` : ''}
+              {e.overdue && <span className="tag warn">{t('log.overdue')}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+  return (
+    <Loading q={q}>
+      {(d) =>
+        !d.meeting ? (
+          <p role="alert">{t('common.error')}</p>
+        ) : (
+          <article className="print">
+            <h1>
+              {t('log.agenda')}: {d.meeting.title}
+            </h1>
+            <p className="muted">
+              {d.meeting.incident.reference} {d.meeting.incident.title} · {dateTime(d.meeting.startsAt)} · {d.meeting.status}
+            </p>
+            <button type="button" className="noprint" onClick={() => window.print()}>
+              {t('log.print')}
+            </button>
+            {section(t('log.newEntries'), d.meeting.agenda.newEntries)}
+            {section(t('log.openNeeds'), d.meeting.agenda.openNeeds)}
+            {section(t('log.openQuestions'), d.meeting.agenda.openQuestions)}
+            {section(t('log.actionsDue'), d.meeting.agenda.actionsDue)}
+            {d.meeting.summary && (
+              <section>
+                <h2>{t('log.summary')}</h2>
+                <p className="pre">{d.meeting.summary}</p>
+              </section>
+            )}
+          </article>
+        )
+      }
+    </Loading>
   );
 }

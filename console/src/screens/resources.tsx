@@ -106,7 +106,79 @@ export function ResourcesTab({ incident }: { incident: IncidentHead }) {
           </ul>
         )}
       </Loading>
+      {writer && participant && <CreateRequest incident={incident} done={q.reload} />}
     </section>
+  );
+}
+
+function CreateRequest({ incident, done }: { incident: IncidentHead; done: () => void }) {
+  const { t } = useI18n();
+  const types = useQuery<{ resourceTypes: { id: string; name: string; unit: string }[] }>(`{ resourceTypes { id name unit } }`);
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      className="panel"
+      aria-labelledby="create-req-h"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const f = new FormData(form);
+        const input = {
+          incidentId: incident.id,
+          resourceTypeId: f.get('type'),
+          quantity: Number(f.get('quantity')),
+          priority: f.get('priority'),
+          justification: f.get('justification') || null,
+          deliveryLocationName: f.get('where') || null,
+        };
+        gql(`mutation C($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { id } }`, { input }).then(
+          () => {
+            form.reset();
+            setError(undefined);
+            done();
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <h3 id="create-req-h">{t('resources.create')}</h3>
+      <label>
+        {t('resources.type')}
+        <select name="type" required>
+          {types.data?.resourceTypes.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name} ({r.unit})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('resources.quantity')}
+        <input name="quantity" type="number" min={1} defaultValue={1} required />
+      </label>
+      <label>
+        {t('resources.priority.label')}
+        <select name="priority" defaultValue="NORMAL">
+          {['LIFE_SAVING', 'HIGH', 'NORMAL', 'LOW'].map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('incidents.locationName')}
+        <input name="where" />
+      </label>
+      <label>
+        {t('incidents.description')}
+        <textarea name="justification" rows={2} />
+      </label>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit">{t('resources.create')}</button>
+    </form>
   );
 }
 
@@ -162,12 +234,46 @@ function Matches({ request, mayOffer, done }: { request: Request; mayOffer: bool
   );
 }
 
+interface Holding {
+  id: string;
+  quantityTotal: number;
+  quantityAvailable: number;
+  locationName: string | null;
+  resourceType: { id: string; name: string };
+}
+
+/** The own organisation's holding: its liaison officers set the total (setResourceHolding). */
+function HoldingTotal({ holding, done }: { holding: Holding; done: () => void }) {
+  const { t } = useI18n();
+  const [value, setValue] = useState(String(holding.quantityTotal));
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        gql(`mutation S($input: SetResourceHoldingInput!) { setResourceHolding(input: $input) { id } }`, {
+          input: { resourceTypeId: holding.resourceType.id, quantityTotal: Number(value), locationName: holding.locationName },
+        }).then(done, (err: Error) => setError(err.message));
+      }}
+    >
+      <input type="number" min={0} value={value} onChange={(e) => setValue(e.target.value)} aria-label={`${t('resources.quantity')}: ${holding.resourceType.name}`} />
+      <button type="submit">{`${t('resources.setTotal')}: ${holding.resourceType.name}`}</button>
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
 /** My organisation's holdings (ResourceHolding), editable by its liaison officers. */
 export function HoldingsScreen() {
   const { t } = useI18n();
   const user = useUser();
-  const q = useQuery<{ resourceHoldings: { id: string; quantityTotal: number; quantityAvailable: number; locationName: string | null; resourceType: { name: string } }[] }>(
-    `query H($org: ID) { resourceHoldings(organisationId: $org) { id quantityTotal quantityAvailable locationName resourceType { name } } }`,
+  const q = useQuery<{ resourceHoldings: Holding[] }>(
+    `query H($org: ID) { resourceHoldings(organisationId: $org) { id quantityTotal quantityAvailable locationName resourceType { id name } } }`,
     { org: user?.organisationId },
   );
   return (
@@ -192,7 +298,7 @@ export function HoldingsScreen() {
                   {d.resourceHoldings.map((h) => (
                     <tr key={h.id}>
                       <th scope="row">{h.resourceType.name}</th>
-                      <td>{h.quantityTotal}</td>
+                      <td>{atLeast(user, 'LIAISON_OFFICER') ? <HoldingTotal holding={h} done={q.reload} /> : h.quantityTotal}</td>
                       <td>{h.quantityAvailable}</td>
                       <td>{h.locationName ?? '–'}</td>
                     </tr>
