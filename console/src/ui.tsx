@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useSyncExternalStore, type MouseEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useState, useSyncExternalStore, type MouseEvent, type ReactNode } from 'react';
 import { useI18n } from './i18n';
 import { currentUser, gql, isOnline, subscribe, type SessionUser } from './session';
 
@@ -119,5 +119,58 @@ export function Action({ label, run, done, className }: { label: string; run: ()
         </span>
       )}
     </span>
+  );
+}
+
+/**
+ * A form that sends one mutation built from its fields: the error next to the button, the form
+ * emptied and `done` told of the answer on success.
+ */
+export function MutationForm<T = unknown>({
+  title,
+  submit,
+  mutation,
+  input,
+  done,
+  children,
+  className = 'panel',
+}: {
+  title: string;
+  submit?: string;
+  mutation: string;
+  input: (f: FormData) => Record<string, unknown>;
+  done: (data: T) => void;
+  children: ReactNode;
+  className?: string;
+}) {
+  const { t } = useI18n();
+  const [error, setError] = useState<string>();
+  const id = useId();
+  return (
+    <form
+      className={className}
+      aria-labelledby={id}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        gql<T>(mutation, { input: input(new FormData(form)) }).then(
+          (data) => {
+            form.reset();
+            setError(undefined);
+            done(data);
+          },
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <h3 id={id}>{title}</h3>
+      {children}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit">{submit ?? t('common.save')}</button>
+    </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { gql } from '../session';
-import { Action, Loading, atLeast, useQuery, useUser } from '../ui';
+import { Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
 
 /** ADMIN: organisations and users; LIAISON_OFFICER and up: their organisation's API keys; everyone: the audit trail they may read. */
 export function AdminScreen() {
@@ -177,27 +177,14 @@ function Audit() {
 function CreateUser({ done }: { done: () => void }) {
   const { t } = useI18n();
   const user = useUser();
-  const [error, setError] = useState<string>();
   return (
-    <form
-      className="panel"
-      aria-labelledby="new-user-h"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const f = new FormData(form);
-        const input = { organisationId: user?.organisationId, displayName: f.get('name'), email: f.get('email'), password: f.get('password'), role: f.get('role') };
-        gql(`mutation U($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input }).then(
-          () => {
-            form.reset();
-            setError(undefined);
-            done();
-          },
-          (err: Error) => setError(err.message),
-        );
-      }}
+    <MutationForm
+      title={t('admin.createUser')}
+      submit={t('admin.createUser')}
+      mutation={`mutation U($input: CreateUserInput!) { createUser(input: $input) { id } }`}
+      input={(f) => ({ organisationId: user?.organisationId, displayName: f.get('name'), email: f.get('email'), password: f.get('password'), role: f.get('role') })}
+      done={done}
     >
-      <h3 id="new-user-h">{t('admin.createUser')}</h3>
       <label>
         {t('admin.name')}
         <input name="name" required />
@@ -218,12 +205,6 @@ function CreateUser({ done }: { done: () => void }) {
           ))}
         </select>
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit">{t('admin.createUser')}</button>
-    </form>
+    </MutationForm>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n, type Key } from '../i18n';
 import { gql, subscribeLive } from '../session';
-import { Action, Link, Loading, atLeast, useQuery, useUser, type QueryState } from '../ui';
+import { Action, Link, Loading, MutationForm, atLeast, useQuery, useUser, type QueryState } from '../ui';
 import { IncidentMap } from './map';
 import { ResourcesTab } from './resources';
 import { LogTab } from './log';
@@ -243,17 +243,14 @@ function ReportForm({ incident, done }: { incident: IncidentHead; done: () => vo
   const { t } = useI18n();
   const user = useUser();
   const [visibility, setVisibility] = useState('ALL_PARTICIPANTS');
-  const [error, setError] = useState<string>();
   const [sent, setSent] = useState(false);
   const others = incident.participants.filter((p) => p.organisation.id !== user?.organisationId);
   return (
-    <form
-      className="panel"
-      aria-labelledby="write-h"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const f = new FormData(form);
+    <MutationForm
+      title={t('reports.write')}
+      submit={t('reports.submit')}
+      mutation={`mutation Submit($input: SubmitSituationReportInput!) { submitSituationReport(input: $input) { id } }`}
+      input={(f) => {
         const due = f.get('nextReportDueAt') as string;
         const input: Record<string, unknown> = {
           incidentId: incident.id,
@@ -264,18 +261,13 @@ function ReportForm({ incident, done }: { incident: IncidentHead; done: () => vo
         };
         for (const k of TEXT_FIELDS) input[k] = (f.get(k) as string) || null;
         if (visibility === 'RESTRICTED') input.recipientOrganisationIds = f.getAll('recipients');
-        setError(undefined);
-        gql(`mutation Submit($input: SubmitSituationReportInput!) { submitSituationReport(input: $input) { id } }`, { input }).then(
-          () => {
-            form.reset();
-            setSent(true);
-            done();
-          },
-          (err: Error) => setError(err.message),
-        );
+        return input;
+      }}
+      done={() => {
+        setSent(true);
+        done();
       }}
     >
-      <h3 id="write-h">{t('reports.write')}</h3>
       <label>
         {t('reports.status')}
         <select name="operationalStatus" defaultValue="NORMAL">
@@ -318,14 +310,8 @@ function ReportForm({ incident, done }: { incident: IncidentHead; done: () => vo
           ))}
         </fieldset>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       {sent && <p role="status">{t('reports.submitted')}</p>}
-      <button type="submit">{t('reports.submit')}</button>
-    </form>
+    </MutationForm>
   );
 }
 
@@ -404,34 +390,21 @@ const CHANNELS = ['RAKEL_TALKGROUP', 'TELEPHONE_CONFERENCE', 'VIDEO_CONFERENCE',
 function ProposeLink({ incident, done }: { incident: IncidentHead; done: () => void }) {
   const { t } = useI18n();
   const user = useUser();
-  const [error, setError] = useState<string>();
   return (
-    <form
-      className="panel"
-      aria-labelledby="propose-h"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const f = new FormData(form);
-        const input = {
-          incidentId: incident.id,
-          name: f.get('name'),
-          channel: f.get('channel'),
-          address: f.get('address'),
-          schedule: f.get('schedule') || null,
-          participantOrganisationIds: f.getAll('participants'),
-        };
-        gql(`mutation P($input: ProposeCommunicationLinkInput!) { proposeCommunicationLink(input: $input) { id } }`, { input }).then(
-          () => {
-            form.reset();
-            setError(undefined);
-            done();
-          },
-          (err: Error) => setError(err.message),
-        );
-      }}
+    <MutationForm
+      title={t('links.propose')}
+      submit={t('links.propose')}
+      mutation={`mutation P($input: ProposeCommunicationLinkInput!) { proposeCommunicationLink(input: $input) { id } }`}
+      input={(f) => ({
+        incidentId: incident.id,
+        name: f.get('name'),
+        channel: f.get('channel'),
+        address: f.get('address'),
+        schedule: f.get('schedule') || null,
+        participantOrganisationIds: f.getAll('participants'),
+      })}
+      done={done}
     >
-      <h3 id="propose-h">{t('links.propose')}</h3>
       <label>
         {t('links.name')}
         <input name="name" required />
@@ -462,13 +435,7 @@ function ProposeLink({ incident, done }: { incident: IncidentHead; done: () => v
             </label>
           ))}
       </fieldset>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit">{t('links.propose')}</button>
-    </form>
+    </MutationForm>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { gql } from '../session';
 import type { SessionUser } from '../session';
-import { Link, Loading, atLeast, useQuery, useUser, type QueryState } from '../ui';
+import { Link, Loading, MutationForm, atLeast, useQuery, useUser, type QueryState } from '../ui';
 import type { IncidentHead } from './incident';
 
 interface Entry {
@@ -111,7 +111,6 @@ export function LogTab({ incident }: { incident: IncidentHead }) {
   );
   const entries: QueryState<Entry[]> = { ...raw, data: raw.data?.incident.log.nodes };
   const participant = incident.participants.some((p) => p.organisation.id === user?.organisationId);
-  const [error, setError] = useState<string>();
   return (
     <section aria-labelledby="log-h">
       <h2 id="log-h">{t('log.title')}</h2>
@@ -125,25 +124,12 @@ export function LogTab({ incident }: { incident: IncidentHead }) {
         </select>
       </label>
       {participant && atLeast(user, 'LIAISON_OFFICER') && (
-        <form
-          className="panel"
-          aria-label={t('log.write')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = e.currentTarget;
-            const f = new FormData(form);
-            const input = { incidentId: incident.id, kind: f.get('kind'), title: f.get('title'), text: f.get('text') || null, visibility: 'ALL_PARTICIPANTS' };
-            gql(`mutation W($input: WriteLogEntryInput!) { writeLogEntry(input: $input) { id } }`, { input }).then(
-              () => {
-                form.reset();
-                setError(undefined);
-                raw.reload();
-              },
-              (err: Error) => setError(err.message),
-            );
-          }}
+        <MutationForm
+          title={t('log.write')}
+          mutation={`mutation W($input: WriteLogEntryInput!) { writeLogEntry(input: $input) { id } }`}
+          input={(f) => ({ incidentId: incident.id, kind: f.get('kind'), title: f.get('title'), text: f.get('text') || null, visibility: 'ALL_PARTICIPANTS' })}
+          done={raw.reload}
         >
-          <h3>{t('log.write')}</h3>
           <label>
             {t('log.kind')}
             <select name="kind">
@@ -160,13 +146,7 @@ export function LogTab({ incident }: { incident: IncidentHead }) {
             {t('log.body')}
             <textarea name="text" rows={2} />
           </label>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
-          <button type="submit">{t('common.save')}</button>
-        </form>
+        </MutationForm>
       )}
       <Entries q={entries} />
       <h2>{t('log.meetings')}</h2>

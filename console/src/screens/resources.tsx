@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n, type Key } from '../i18n';
 import { gql } from '../session';
-import { Action, Loading, atLeast, useQuery, useUser } from '../ui';
+import { Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
 import type { IncidentHead } from './incident';
 
 interface Loan {
@@ -114,34 +114,21 @@ export function ResourcesTab({ incident }: { incident: IncidentHead }) {
 function CreateRequest({ incident, done }: { incident: IncidentHead; done: () => void }) {
   const { t } = useI18n();
   const types = useQuery<{ resourceTypes: { id: string; name: string; unit: string }[] }>(`{ resourceTypes { id name unit } }`);
-  const [error, setError] = useState<string>();
   return (
-    <form
-      className="panel"
-      aria-labelledby="create-req-h"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const f = new FormData(form);
-        const input = {
-          incidentId: incident.id,
-          resourceTypeId: f.get('type'),
-          quantity: Number(f.get('quantity')),
-          priority: f.get('priority'),
-          justification: f.get('justification') || null,
-          deliveryLocationName: f.get('where') || null,
-        };
-        gql(`mutation C($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { id } }`, { input }).then(
-          () => {
-            form.reset();
-            setError(undefined);
-            done();
-          },
-          (err: Error) => setError(err.message),
-        );
-      }}
+    <MutationForm
+      title={t('resources.create')}
+      submit={t('resources.create')}
+      mutation={`mutation C($input: CreateResourceRequestInput!) { createResourceRequest(input: $input) { id } }`}
+      input={(f) => ({
+        incidentId: incident.id,
+        resourceTypeId: f.get('type'),
+        quantity: Number(f.get('quantity')),
+        priority: f.get('priority'),
+        justification: f.get('justification') || null,
+        deliveryLocationName: f.get('where') || null,
+      })}
+      done={done}
     >
-      <h3 id="create-req-h">{t('resources.create')}</h3>
       <label>
         {t('resources.type')}
         <select name="type" required>
@@ -172,13 +159,7 @@ function CreateRequest({ incident, done }: { incident: IncidentHead; done: () =>
         {t('incidents.description')}
         <textarea name="justification" rows={2} />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit">{t('resources.create')}</button>
-    </form>
+    </MutationForm>
   );
 }
 
