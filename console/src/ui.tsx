@@ -174,3 +174,24 @@ export function MutationForm<T = unknown>({
     </form>
   );
 }
+
+/** A table that scrolls sideways on a phone (focusable, so a keyboard can scroll it too). */
+export function DataTable({ head, caption, testId, children }: { head: ReactNode[]; caption?: string; testId?: string; children: ReactNode }) {
+  return (
+    <div className="scroll" tabIndex={0}>
+      <table data-testid={testId}>
+        {caption && <caption>{caption}</caption>}
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { gql } from '../session';
-import { Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
+import { DataTable, Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
 
 /** ADMIN: organisations and users; LIAISON_OFFICER and up: their organisation's API keys; everyone: the audit trail they may read. */
 export function AdminScreen() {
@@ -28,26 +28,15 @@ function Organisations() {
       <h2 id="orgs-h">{t('admin.organisations')}</h2>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Code</th>
-                  <th scope="col">{t('admin.name')}</th>
-                  <th scope="col">{t('links.kind')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.organisations.nodes.map((o) => (
-                  <tr key={o.id}>
-                    <td>{o.code}</td>
-                    <th scope="row">{o.name}</th>
-                    <td>{o.kind}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable head={['Code', t('admin.name'), t('links.kind')]}>
+            {d.organisations.nodes.map((o) => (
+              <tr key={o.id}>
+                <td>{o.code}</td>
+                <th scope="row">{o.name}</th>
+                <td>{o.kind}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Loading>
     </section>
@@ -123,7 +112,11 @@ function ApiKeys() {
             {d.apiKeys.map((k) => (
               <li key={k.id}>
                 {k.name} <code>{k.prefix}…</code> {k.scopes.join(', ')} · {dateTime(k.createdAt)}{' '}
-                {k.revokedAt ? `(${dateTime(k.revokedAt)})` : <Action label={`${t('admin.revoke')}: ${k.name}`} run={() => gql(`mutation R($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: k.id })} done={q.reload} />}
+                {k.revokedAt ? (
+                  `(${dateTime(k.revokedAt)})`
+                ) : (
+                  <Action label={`${t('admin.revoke')}: ${k.name}`} run={() => gql(`mutation R($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: k.id })} done={q.reload} />
+                )}
               </li>
             ))}
           </ul>
@@ -135,38 +128,26 @@ function ApiKeys() {
 
 function Audit() {
   const { t, dateTime } = useI18n();
-  const q = useQuery<{ auditEvents: { nodes: { id: string; sequence: number; action: string; entityType: string; occurredAt: string; actorUser: { displayName: string } | null }[] } }>(
-    `{ auditEvents(first: 50) { nodes { id sequence action entityType occurredAt actorUser { displayName } } } }`,
-  );
+  const q = useQuery<{
+    auditEvents: { nodes: { id: string; sequence: number; action: string; entityType: string; occurredAt: string; actorUser: { displayName: string } | null }[] };
+  }>(`{ auditEvents(first: 50) { nodes { id sequence action entityType occurredAt actorUser { displayName } } } }`);
   return (
     <section aria-labelledby="audit-h">
       <h2 id="audit-h">{t('admin.audit')}</h2>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t('admin.at')}</th>
-                  <th scope="col">{t('admin.action')}</th>
-                  <th scope="col">{t('admin.name')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.auditEvents.nodes.map((e) => (
-                  <tr key={e.id}>
-                    <td>{e.sequence}</td>
-                    <td>{dateTime(e.occurredAt)}</td>
-                    <td>
-                      {e.action} ({e.entityType})
-                    </td>
-                    <td>{e.actorUser?.displayName ?? '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable head={['#', t('admin.at'), t('admin.action'), t('admin.name')]}>
+            {d.auditEvents.nodes.map((e) => (
+              <tr key={e.id}>
+                <td>{e.sequence}</td>
+                <td>{dateTime(e.occurredAt)}</td>
+                <td>
+                  {e.action} ({e.entityType})
+                </td>
+                <td>{e.actorUser?.displayName ?? '–'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Loading>
     </section>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n, type Key } from '../i18n';
 import { gql, subscribeLive } from '../session';
-import { Action, Link, Loading, MutationForm, atLeast, useQuery, useUser, type QueryState } from '../ui';
+import { DataTable, Action, Link, Loading, MutationForm, atLeast, useQuery, useUser, type QueryState } from '../ui';
 import { IncidentMap } from './map';
 import { ResourcesTab } from './resources';
 import { LogTab } from './log';
@@ -104,29 +104,18 @@ function PictureTab({ incidentId }: { incidentId: string }) {
           <p className="muted">
             {t('picture.generatedAt')} {dateTime(p.generatedAt)} · {t('picture.notReported')}: {p.notReportedCount}
           </p>
-          <div className="scroll" tabIndex={0}>
-            <table data-testid="picture">
-              <thead>
-                <tr>
-                  <th scope="col">{t('picture.organisation')}</th>
-                  <th scope="col">{t('picture.status')}</th>
-                  <th scope="col">{t('picture.latest')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.participants.map((r) => (
-                  <tr key={r.organisation.id}>
-                    <th scope="row">{r.organisation.name}</th>
-                    <td>
-                      {r.operationalStatus ? <span className={`status s-${r.operationalStatus}`}>{t(`status.${r.operationalStatus}` as Key)}</span> : t('picture.notReported')}
-                      {r.reportOverdue && <span className="tag warn">{t('picture.overdue')}</span>}
-                    </td>
-                    <td>{r.latestReport ? `v${r.latestReport.version} ${dateTime(r.latestReport.submittedAt)}: ${r.latestReport.situation.slice(0, 140)}` : '–'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable head={[t('picture.organisation'), t('picture.status'), t('picture.latest')]} testId="picture">
+            {p.participants.map((r) => (
+              <tr key={r.organisation.id}>
+                <th scope="row">{r.organisation.name}</th>
+                <td>
+                  {r.operationalStatus ? <span className={`status s-${r.operationalStatus}`}>{t(`status.${r.operationalStatus}` as Key)}</span> : t('picture.notReported')}
+                  {r.reportOverdue && <span className="tag warn">{t('picture.overdue')}</span>}
+                </td>
+                <td>{r.latestReport ? `v${r.latestReport.version} ${dateTime(r.latestReport.submittedAt)}: ${r.latestReport.situation.slice(0, 140)}` : '–'}</td>
+              </tr>
+            ))}
+          </DataTable>
           <h3>{t('picture.openRequests')}</h3>
           <ul className="plain">
             {p.openResourceRequests.map((r) => (
@@ -227,7 +216,11 @@ function ReportsTab({ incident }: { incident: IncidentHead }) {
                     </p>
                   )}
                   {atLeast(user, 'LIAISON_OFFICER') && r.pendingAcknowledgements.some((o) => o.id === user?.organisationId) && (
-                    <Action label={t('reports.acknowledge')} run={() => gql(`mutation Ack($id: ID!) { acknowledgeSituationReport(id: $id) { id } }`, { id: r.id })} done={q.reload} />
+                    <Action
+                      label={t('reports.acknowledge')}
+                      run={() => gql(`mutation Ack($id: ID!) { acknowledgeSituationReport(id: $id) { id } }`, { id: r.id })}
+                      done={q.reload}
+                    />
                   )}
                 </li>
               ))}
@@ -320,9 +313,19 @@ function LinksTab({ incident }: { incident: IncidentHead }) {
   const user = useUser();
   const q = useQuery<{
     incident: {
-      communicationLinks: { id: string; name: string; channel: string; address: string; status: string; schedule: string | null; participants: { status: string; organisation: { id: string; name: string } }[] }[];
+      communicationLinks: {
+        id: string;
+        name: string;
+        channel: string;
+        address: string;
+        status: string;
+        schedule: string | null;
+        participants: { status: string; organisation: { id: string; name: string } }[];
+      }[];
     };
-  }>(`query Links($id: ID!) { incident(id: $id) { communicationLinks { id name channel address status schedule participants { status organisation { id name } } } } }`, { id: incident.id });
+  }>(`query Links($id: ID!) { incident(id: $id) { communicationLinks { id name channel address status schedule participants { status organisation { id name } } } } }`, {
+    id: incident.id,
+  });
   useLiveReload(incident.id, q as QueryState<unknown>, ['communicationLinkChanged']);
   const participant = incident.participants.some((p) => p.organisation.id === user?.organisationId);
   const writer = participant && atLeast(user, 'LIAISON_OFFICER');
@@ -334,50 +337,39 @@ function LinksTab({ incident }: { incident: IncidentHead }) {
       </p>
       <Loading q={q}>
         {(d) => (
-          <div className="scroll" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('links.name')}</th>
-                  <th scope="col">{t('links.kind')}</th>
-                  <th scope="col">{t('links.address')}</th>
-                  <th scope="col">{t('links.status')}</th>
-                  <th scope="col">{t('links.participants')}</th>
+          <DataTable head={[t('links.name'), t('links.kind'), t('links.address'), t('links.status'), t('links.participants')]}>
+            {d.incident.communicationLinks.map((l) => {
+              const mine = l.participants.find((p) => p.organisation.id === user?.organisationId);
+              return (
+                <tr key={l.id}>
+                  <th scope="row">{l.name}</th>
+                  <td>{l.channel}</td>
+                  <td>
+                    {l.address}
+                    {l.schedule ? ` (${l.schedule})` : ''}
+                  </td>
+                  <td>{l.status}</td>
+                  <td>
+                    {l.participants.map((p) => `${p.organisation.name} (${p.status})`).join(', ')}
+                    {writer && mine?.status === 'INVITED' && l.status !== 'CLOSED' && (
+                      <>
+                        {[true, false].map((accept) => (
+                          <Action
+                            key={String(accept)}
+                            label={`${t(accept ? 'links.accept' : 'links.decline')}: ${l.name}`}
+                            run={() =>
+                              gql(`mutation R($input: RespondToCommunicationLinkInput!) { respondToCommunicationLink(input: $input) { id } }`, { input: { linkId: l.id, accept } })
+                            }
+                            done={q.reload}
+                          />
+                        ))}
+                      </>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {d.incident.communicationLinks.map((l) => {
-                  const mine = l.participants.find((p) => p.organisation.id === user?.organisationId);
-                  return (
-                    <tr key={l.id}>
-                      <th scope="row">{l.name}</th>
-                      <td>{l.channel}</td>
-                      <td>
-                        {l.address}
-                        {l.schedule ? ` (${l.schedule})` : ''}
-                      </td>
-                      <td>{l.status}</td>
-                      <td>
-                        {l.participants.map((p) => `${p.organisation.name} (${p.status})`).join(', ')}
-                        {writer && mine?.status === 'INVITED' && l.status !== 'CLOSED' && (
-                          <>
-                            {[true, false].map((accept) => (
-                              <Action
-                                key={String(accept)}
-                                label={`${t(accept ? 'links.accept' : 'links.decline')}: ${l.name}`}
-                                run={() => gql(`mutation R($input: RespondToCommunicationLinkInput!) { respondToCommunicationLink(input: $input) { id } }`, { input: { linkId: l.id, accept } })}
-                                done={q.reload}
-                              />
-                            ))}
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
       </Loading>
       {writer && <ProposeLink incident={incident} done={q.reload} />}
@@ -442,7 +434,21 @@ function ProposeLink({ incident, done }: { incident: IncidentHead; done: () => v
 /** The printable plan: the hub's own HTML page needs the Bearer token, so the console fetches its JSON and lays it out for print. */
 export function PlanScreen({ id }: { id: string }) {
   const { t, dateTime } = useI18n();
-  const q = useQuery<{ incident: { reference: string; title: string; communicationLinks: { id: string; name: string; channel: string; address: string; status: string; schedule: string | null; participants: { organisation: { name: string } }[] }[] } }>(
+  const q = useQuery<{
+    incident: {
+      reference: string;
+      title: string;
+      communicationLinks: {
+        id: string;
+        name: string;
+        channel: string;
+        address: string;
+        status: string;
+        schedule: string | null;
+        participants: { organisation: { name: string } }[];
+      }[];
+    };
+  }>(
     `query Plan($id: ID!) { incident(id: $id) { reference title communicationLinks(status: [PROPOSED, ACTIVE]) { id name channel address status schedule participants { organisation { name } } } } }`,
     { id },
   );
@@ -457,29 +463,19 @@ export function PlanScreen({ id }: { id: string }) {
           <button type="button" className="noprint" onClick={() => window.print()}>
             {t('links.plan')}
           </button>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('links.name')}</th>
-                <th scope="col">{t('links.kind')}</th>
-                <th scope="col">{t('links.address')}</th>
-                <th scope="col">{t('incidents.participants')}</th>
+          <DataTable head={[t('links.name'), t('links.kind'), t('links.address'), t('incidents.participants')]}>
+            {d.incident.communicationLinks.map((l) => (
+              <tr key={l.id}>
+                <th scope="row">{l.name}</th>
+                <td>{l.channel}</td>
+                <td>
+                  {l.address}
+                  {l.schedule ? ` (${l.schedule})` : ''}
+                </td>
+                <td>{l.participants.map((p) => p.organisation.name).join(', ')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {d.incident.communicationLinks.map((l) => (
-                <tr key={l.id}>
-                  <th scope="row">{l.name}</th>
-                  <td>{l.channel}</td>
-                  <td>
-                    {l.address}
-                    {l.schedule ? ` (${l.schedule})` : ''}
-                  </td>
-                  <td>{l.participants.map((p) => p.organisation.name).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </article>
       )}
     </Loading>

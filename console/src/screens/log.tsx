@@ -197,7 +197,13 @@ export function MeetingScreen({ id }: { id: string }) {
       startsAt: string;
       summary: string | null;
       incident: { reference: string; title: string };
-      agenda: { newEntries: AgendaEntry[]; openNeeds: AgendaEntry[]; openQuestions: AgendaEntry[]; actionsDue: AgendaEntry[]; participantStatus: { organisation: { name: string }; operationalStatus: string | null }[] };
+      agenda: {
+        newEntries: AgendaEntry[];
+        openNeeds: AgendaEntry[];
+        openQuestions: AgendaEntry[];
+        actionsDue: AgendaEntry[];
+        participantStatus: { organisation: { name: string }; operationalStatus: string | null }[];
+      };
     } | null;
   }>(
     `query Meeting($id: ID!) { meeting(id: $id) { title status startsAt summary incident { reference title } agenda {

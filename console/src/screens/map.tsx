@@ -24,7 +24,12 @@ export function IncidentMap({ incident }: { incident: IncidentHead }) {
   const el = useRef<HTMLDivElement>(null);
   const [tileUrl, setTileUrl] = useState<string | null>(null);
   useEffect(() => {
-    fetch('/console/config.json').then((r) => r.json() as Promise<{ tileUrl: string | null }>).then((c) => setTileUrl(c.tileUrl), () => undefined);
+    fetch('/console/config.json')
+      .then((r) => r.json() as Promise<{ tileUrl: string | null }>)
+      .then(
+        (c) => setTileUrl(c.tileUrl),
+        () => undefined,
+      );
   }, []);
   const reqs = useQuery<{ incident: { resourceRequests: { nodes: { id: string; deliveryLocation: Point | null; resourceType: { name: string } }[] } } }>(
     `query MapData($id: ID!) { incident(id: $id) { resourceRequests(first: 50) { nodes { id deliveryLocation { latitude longitude } resourceType { name } } } } }`,
@@ -37,10 +42,13 @@ export function IncidentMap({ incident }: { incident: IncidentHead }) {
     if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map);
     L.geoJSON(outlines, { style: { color: '#40506a', weight: 1, fillColor: '#f5f3ec', fillOpacity: tileUrl ? 0 : 1 } }).addTo(map);
     if (incident.location) {
-      L.circleMarker(centre, { radius: 10, color: '#b00020', fillOpacity: 0.7 }).bindTooltip(`${t('map.incident')}: ${incident.title}`).addTo(map);
+      L.circleMarker(centre, { radius: 10, color: '#b00020', fillOpacity: 0.7 })
+        .bindTooltip(`${t('map.incident')}: ${incident.title}`)
+        .addTo(map);
     }
     for (const r of reqs.data?.incident.resourceRequests.nodes ?? []) {
-      if (r.deliveryLocation) L.circleMarker([r.deliveryLocation.latitude, r.deliveryLocation.longitude], { radius: 6, color: '#1a5fb4' }).bindTooltip(r.resourceType.name).addTo(map);
+      if (r.deliveryLocation)
+        L.circleMarker([r.deliveryLocation.latitude, r.deliveryLocation.longitude], { radius: 6, color: '#1a5fb4' }).bindTooltip(r.resourceType.name).addTo(map);
     }
     return () => {
       map.remove();

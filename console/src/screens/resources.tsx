@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n, type Key } from '../i18n';
 import { gql } from '../session';
-import { Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
+import { DataTable, Action, Loading, MutationForm, atLeast, useQuery, useUser } from '../ui';
 import type { IncidentHead } from './incident';
 
 interface Loan {
@@ -60,40 +60,30 @@ export function ResourcesTab({ incident }: { incident: IncidentHead }) {
                   {t('resources.requester')} {r.requestingOrganisation.name} · {r.priority} · {r.status}
                 </p>
                 {r.loans.length > 0 && (
-                  <table>
-                    <caption>{t('resources.loans')}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('resources.lender')}</th>
-                        <th scope="col">{t('resources.quantity')}</th>
-                        <th scope="col">{t('resources.status')}</th>
-                        <th scope="col">
-                          <span className="sr-only">{t('resources.status')}</span>
-                        </th>
+                  <DataTable
+                    head={[t('resources.lender'), t('resources.quantity'), t('resources.status'), <span className="sr-only">{t('resources.status')}</span>]}
+                    caption={t('resources.loans')}
+                  >
+                    {r.loans.map((l) => (
+                      <tr key={l.id}>
+                        <th scope="row">{l.lendingOrganisation.name}</th>
+                        <td>{l.quantity}</td>
+                        <td>{l.status}</td>
+                        <td>
+                          {LOAN_ACTIONS.filter(
+                            (a) => a.from.includes(l.status) && (a.by === 'requester' ? requesterSide(r) : writer && l.lendingOrganisation.id === user?.organisationId),
+                          ).map((a) => (
+                            <Action
+                              key={a.action}
+                              label={`${t(a.label)}: ${l.lendingOrganisation.name}`}
+                              run={() => gql(`mutation L($id: ID!) { ${a.mutation}(loanId: $id) { id } }`, { id: l.id })}
+                              done={q.reload}
+                            />
+                          ))}
+                        </td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {r.loans.map((l) => (
-                        <tr key={l.id}>
-                          <th scope="row">{l.lendingOrganisation.name}</th>
-                          <td>{l.quantity}</td>
-                          <td>{l.status}</td>
-                          <td>
-                            {LOAN_ACTIONS.filter(
-                              (a) => a.from.includes(l.status) && (a.by === 'requester' ? requesterSide(r) : writer && l.lendingOrganisation.id === user?.organisationId),
-                            ).map((a) => (
-                              <Action
-                                key={a.action}
-                                label={`${t(a.label)}: ${l.lendingOrganisation.name}`}
-                                run={() => gql(`mutation L($id: ID!) { ${a.mutation}(loanId: $id) { id } }`, { id: l.id })}
-                                done={q.reload}
-                              />
-                            ))}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                    ))}
+                  </DataTable>
                 )}
                 {(r.status === 'OPEN' || r.status === 'PARTIALLY_FILLED') && (
                   <button type="button" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? undefined : r.id)}>
@@ -173,43 +163,34 @@ function Matches({ request, mayOffer, done }: { request: Request; mayOffer: bool
   return (
     <Loading q={q}>
       {(d) => (
-        <table data-testid="matches">
-          <caption>{t('resources.matches')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('resources.lender')}</th>
-              <th scope="col">{t('resources.available')}</th>
-              <th scope="col">{t('resources.distance')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('resources.offer')}</span>
+        <DataTable
+          head={[t('resources.lender'), t('resources.available'), t('resources.distance'), <span className="sr-only">{t('resources.offer')}</span>]}
+          caption={t('resources.matches')}
+          testId="matches"
+        >
+          {d.resourceMatches.map((m) => (
+            <tr key={m.holding.id}>
+              <th scope="row">
+                {m.holding.organisation.name} {m.holding.locationName ? `(${m.holding.locationName})` : ''}
               </th>
+              <td>{m.holding.quantityAvailable}</td>
+              <td>{m.distanceKm == null ? '–' : `${m.distanceKm.toFixed(0)} km`}</td>
+              <td>
+                {mayOffer && m.holding.organisation.id === user?.organisationId && (
+                  <Action
+                    label={`${t('resources.offer')} ${m.quantityOffered}`}
+                    run={() =>
+                      gql(`mutation O($input: OfferResourceInput!) { offerResource(input: $input) { id } }`, {
+                        input: { requestId: request.id, holdingId: m.holding.id, quantity: m.quantityOffered },
+                      })
+                    }
+                    done={done}
+                  />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {d.resourceMatches.map((m) => (
-              <tr key={m.holding.id}>
-                <th scope="row">
-                  {m.holding.organisation.name} {m.holding.locationName ? `(${m.holding.locationName})` : ''}
-                </th>
-                <td>{m.holding.quantityAvailable}</td>
-                <td>{m.distanceKm == null ? '–' : `${m.distanceKm.toFixed(0)} km`}</td>
-                <td>
-                  {mayOffer && m.holding.organisation.id === user?.organisationId && (
-                    <Action
-                      label={`${t('resources.offer')} ${m.quantityOffered}`}
-                      run={() =>
-                        gql(`mutation O($input: OfferResourceInput!) { offerResource(input: $input) { id } }`, {
-                          input: { requestId: request.id, holdingId: m.holding.id, quantity: m.quantityOffered },
-                        })
-                      }
-                      done={done}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </Loading>
   );
@@ -265,28 +246,16 @@ export function HoldingsScreen() {
           d.resourceHoldings.length === 0 ? (
             <p>{t('resources.none')}</p>
           ) : (
-            <div className="scroll" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('resources.type')}</th>
-                    <th scope="col">{t('resources.quantity')}</th>
-                    <th scope="col">{t('resources.available')}</th>
-                    <th scope="col">{t('incidents.locationName')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.resourceHoldings.map((h) => (
-                    <tr key={h.id}>
-                      <th scope="row">{h.resourceType.name}</th>
-                      <td>{atLeast(user, 'LIAISON_OFFICER') ? <HoldingTotal holding={h} done={q.reload} /> : h.quantityTotal}</td>
-                      <td>{h.quantityAvailable}</td>
-                      <td>{h.locationName ?? '–'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable head={[t('resources.type'), t('resources.quantity'), t('resources.available'), t('incidents.locationName')]}>
+              {d.resourceHoldings.map((h) => (
+                <tr key={h.id}>
+                  <th scope="row">{h.resourceType.name}</th>
+                  <td>{atLeast(user, 'LIAISON_OFFICER') ? <HoldingTotal holding={h} done={q.reload} /> : h.quantityTotal}</td>
+                  <td>{h.quantityAvailable}</td>
+                  <td>{h.locationName ?? '–'}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loading>
