@@ -35,11 +35,15 @@ export async function person(browser: Browser, baseUrl: string, opts: { locale?:
   return { context, page, problems };
 }
 
-export async function signIn(p: Person, email: string, password = 'Samverkan-demo-2026'): Promise<void> {
+const SIGN_IN_LABELS = { sv: ['E-post', 'Lösenord', 'Logga in'], en: ['Email', 'Password', 'Sign in'] };
+
+/** Signs in through the console's form, whose labels are in the browser's language. */
+export async function signIn(p: Person, email: string, lang: 'sv' | 'en' = 'sv', password = 'Samverkan-demo-2026'): Promise<void> {
+  const [emailLabel, passwordLabel, button] = SIGN_IN_LABELS[lang];
   await p.page.goto('/console/');
-  await p.page.getByLabel('E-post').fill(email);
-  await p.page.getByLabel('Lösenord').fill(password);
-  await p.page.getByRole('button', { name: 'Logga in' }).click();
+  await p.page.getByLabel(emailLabel).fill(email);
+  await p.page.getByLabel(passwordLabel).fill(password);
+  await p.page.getByRole('button', { name: button }).click();
   await p.page.getByTestId('signed-in-as').waitFor();
 }
 
