@@ -8,6 +8,7 @@ import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filt
 import { HubNestLogger } from './common/logging/hub-logger.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
+import { consolePages, graphiqlPage } from './console/console-pages.js';
 import { operationSpanMiddleware } from './graphql/operation-span.js';
 
 /**
@@ -46,7 +47,9 @@ export async function createHubApp(config: AppConfig): Promise<NestExpressApplic
   app.useLogger(app.get(HubNestLogger));
   app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
-  if (config.production) app.use(graphiqlOff);
+  // GraphiQL from the hub's own build outside production; in production a browser is told it is off.
+  app.use(config.production ? graphiqlOff : graphiqlPage());
+  app.use(consolePages({ tileUrl: config.consoleMapTileUrl }));
   if (config.http.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.use(jsonDepthLimit());

@@ -38,11 +38,11 @@ async function hintWhenNoUser(db: DataSource): Promise<void> {
 function printDemoLogins(config: AppConfig, base: string): void {
   const users = DEMO_LOGINS.users;
   if (!config.log.pretty) {
-    log!.info({ demoLogins: users.map((u) => u.email), demoPassword: DEMO_LOGINS.password }, `Samverkan hub is running: ${base}/graphql (demo region loaded)`);
+    log!.info({ demoLogins: users.map((u) => u.email), demoPassword: DEMO_LOGINS.password }, `Samverkan hub is running: ${base}/console (web console), ${base}/graphql (GraphQL; demo region loaded)`);
     return;
   }
   const lines = users.map((u) => `  ${u.email.padEnd(38)} ${u.role.padEnd(16)} ${u.organisation}`);
-  process.stdout.write(`\nSamverkan hub is running: ${base}/graphql\nDemo logins (password for all: ${DEMO_LOGINS.password}):\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`\nSamverkan hub is running: ${base}/console (web console), ${base}/graphql (GraphQL)\nDemo logins (password for all: ${DEMO_LOGINS.password}):\n${lines.join('\n')}\n\n`);
 }
 
 async function main(): Promise<void> {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   }
   const server = app.getHttpServer() as Server;
   const base = `http://localhost:${config.http.port}`;
-  log.info(`Listening on ${config.http.host}:${config.http.port}: GraphQL at ${base}/graphql${config.production ? '' : ' (GraphiQL in the browser)'}; health at ${base}/health/ready`);
+  log.info(`Listening on ${config.http.host}:${config.http.port}: GraphQL at ${base}/graphql${config.production ? '' : ' (GraphiQL in the browser)'}; the web console at ${base}/console; health at ${base}/health/ready`);
   if (config.seedDemo) printDemoLogins(config, base);
   await hintWhenNoUser(app.get(DataSource));
 

@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ApiKeyStrategy } from './api-key.strategy.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
+import { ConsoleSessionController } from './console-session.controller.js';
 import { Authenticator } from '../common/auth/authenticator.js';
 import { AuthenticationService } from './authentication.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
@@ -17,6 +18,7 @@ import { WebsocketSessionsService } from './websocket-sessions.service.js';
 @Global()
 @Module({
   imports: [PassportModule, JwtModule.register({}), UsersModule, ApiKeysModule],
+  controllers: [ConsoleSessionController],
   providers: [AuthResolver, AuthService, AuthenticationService, JwtStrategy, ApiKeyStrategy, JwtTokenService, LoginThrottleService, PrincipalLookupService, WebsocketSessionsService, { provide: Authenticator, useExisting: AuthenticationService }],
   exports: [Authenticator, PrincipalLookupService, WebsocketSessionsService],
 })

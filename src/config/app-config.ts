@@ -34,6 +34,8 @@ export class AppConfig {
   readonly log: { level: string; pretty: boolean; colour: boolean };
   /** The IANA time zone of the times people read (printable pages). */
   readonly timeZone: string;
+  /** The console map's tile server, or none (bundled outlines only). */
+  readonly consoleMapTileUrl: string | undefined;
   readonly auth: {
     jwtSecret: string;
     accessTtlSeconds: number;
@@ -120,6 +122,7 @@ export class AppConfig {
       colour: terminal,
     };
     this.timeZone = e.HUB_TIME_ZONE;
+    this.consoleMapTileUrl = e.CONSOLE_MAP_TILE_URL;
     this.auth = {
       // Outside production a missing secret gets a random one per process: tokens then end
       // with the process, which is what a developer expects; production refuses to start.

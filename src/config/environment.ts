@@ -82,6 +82,11 @@ export class Environment {
   @IsTimeZone({ message: 'must be an IANA time zone such as Europe/Stockholm' })
   HUB_TIME_ZONE = 'Europe/Stockholm';
 
+  /** A map tile server the console's map may load from ({z}/{x}/{y}); unset: bundled outlines only. */
+  @Transform(emptyAsUndefined) @IsOptional()
+  @Matches(/^https?:\/\/[^/\s]+\/\S*\{z\}\S*$/, { message: 'must be an http(s) URL with {z}, {x} and {y}, e.g. https://tiles.example/{z}/{x}/{y}.png' })
+  CONSOLE_MAP_TILE_URL?: string;
+
   @Transform(emptyAsUndefined) @ValidateIf((e: Environment) => e.NODE_ENV === 'production' || e.JWT_SECRET !== undefined)
   @IsString({ message: 'is required in production' })
   @MinLength(32, { message: 'must be at least 32 characters' })
