@@ -96,10 +96,10 @@ describe('e-mail notifications', () => {
 
     const [sv] = smtp.to(b.email);
     expect(sv.subject).toBe(`[Samverkan] En lägesrapport med begränsad spridning har skickats till er organisation (${incident.reference})`);
-    expect(sv.text).toContain(`Logga in för att läsa: ${PUBLIC_URL}/incidents/${incident.id}`);
+    expect(sv.text).toContain(`Logga in för att läsa: ${PUBLIC_URL}/console/incidents/${incident.id}`);
     const [en] = smtp.to(bEn.email);
     expect(en.subject).toBe(`[Samverkan] A restricted situation report was sent to your organisation (${incident.reference})`);
-    expect(en.text).toContain(`Sign in to read it: ${PUBLIC_URL}/incidents/${incident.id}`);
+    expect(en.text).toContain(`Sign in to read it: ${PUBLIC_URL}/console/incidents/${incident.id}`);
     for (const m of [sv, en]) {
       expect(m.raw).not.toContain('Lövsta');
       expect(m.text).not.toContain(secret);

@@ -57,7 +57,7 @@ export function noticeLine(n: Notice, lang: Language): string {
 }
 
 export function incidentLink(publicUrl: string, incidentId: string): string {
-  return `${publicUrl}/incidents/${incidentId}`;
+  return `${publicUrl}/console/incidents/${incidentId}`;
 }
 
 /** One notice, or a digest of several (oldest first), in the person's language. */
