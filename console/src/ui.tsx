@@ -60,13 +60,18 @@ export interface QueryState<T> {
 }
 
 /** A query that runs on mount, when its variables change, and again when the hub is back. */
-export function useQuery<T>(query: string, variables: Record<string, unknown> = {}): QueryState<T> {
+/** `query` null: nothing to ask (yet); the state stays empty and not loading. */
+export function useQuery<T>(query: string | null, variables: Record<string, unknown> = {}): QueryState<T> {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const online = useOnline();
   const key = JSON.stringify(variables);
   useEffect(() => {
     let live = true;
+    if (query === null) {
+      setState({ loading: false });
+      return;
+    }
     gql<T>(query, JSON.parse(key) as Record<string, unknown>).then(
       (data) => live && setState({ data, loading: false }),
       (e: Error) => live && setState((s) => ({ data: s.data, error: e.message, loading: false })),

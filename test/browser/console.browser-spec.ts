@@ -139,6 +139,18 @@ describe('console', () => {
     expect(await grid.page.getByTestId('picture').innerText()).not.toContain(secret);
   });
 
+  it("the map shows the participants' holdings and, for the open requests, the matching holdings with their distances", async () => {
+    const coordinator = await newPerson();
+    await signIn(coordinator, COORDINATOR);
+    await coordinator.page.goto(incidentPath('map'));
+    await coordinator.page.getByTestId('map').waitFor();
+    await coordinator.page.locator('path.map-holding').first().waitFor();
+    await coordinator.page.locator('path.map-match').first().waitFor();
+    await coordinator.page.locator('path.map-match').first().hover({ force: true });
+    expect(await coordinator.page.locator('.leaflet-tooltip').last().innerText()).toMatch(/^Matchning för .+: .+, \d+ km$/);
+    await review(coordinator, 'map');
+  });
+
   it('the coordinator looks at the matches for a request and accepts an offer', async () => {
     const coordinator = await newPerson();
     await signIn(coordinator, COORDINATOR);
