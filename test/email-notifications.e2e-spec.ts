@@ -3,7 +3,7 @@ import { NotificationTopic, NotificationType } from '../src/common/notifications
 import { RequestContext } from '../src/common/request/request-context.js';
 import { TransactionService } from '../src/database/transaction.service.js';
 import { OverdueNoticesService } from '../src/notifications/overdue-notices.service.js';
-import { WebhookWorker } from '../src/notifications/webhook-worker.service.js';
+import { WebhookWorker } from '../src/notifications/outbox-worker.service.js';
 import { createApiKey, userSession } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { insertLogEntry, writeEntry } from './support/log-fixtures.js';

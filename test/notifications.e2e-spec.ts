@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NotificationType } from '../src/common/notifications/outbox-sink.js';
 import { RequestContext } from '../src/common/request/request-context.js';
 import { TransactionService } from '../src/database/transaction.service.js';
-import { WebhookWorker } from '../src/notifications/webhook-worker.service.js';
+import { WebhookWorker } from '../src/notifications/outbox-worker.service.js';
 import { createApiKey, userSession } from './support/factories.js';
 import { insertIncident, submitReport } from './support/incident-fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -16,7 +16,7 @@ import { NOTIFICATION_ACCESS_RULES } from './notifications.access.js';
 import { OutboxService } from './outbox.service.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 import { WebhookPayloadsService } from './webhook-payloads.service.js';
-import { WebhookWorker } from './webhook-worker.service.js';
+import { WebhookWorker } from './outbox-worker.service.js';
 import { WebhookDeliveriesResolver, WebhookEndpointsResolver } from './webhooks.resolver.js';
 
 /**
