@@ -257,10 +257,22 @@ describe('console: communication links and meetings', () => {
     await liaison.page.goto(incidentPath('log'));
     await liaison.page.getByTestId('log').waitFor();
     await review(liaison, 'log');
-    await liaison.page.getByRole('link', { name: /samverkanskonferens|stabsmöte/i }).first().click();
+    await liaison.page.getByRole('link', { name: /samverkanskonferens/i }).first().click();
     await liaison.page.getByRole('heading', { name: /^Dagordning: / }).waitFor();
     await liaison.page.getByRole('heading', { name: 'Öppna behov' }).waitFor();
     await review(liaison, 'meeting-agenda');
+  });
+
+  it("shows a closed meeting's minutes: what was decided there, the summary and the next meeting", async () => {
+    const liaison = await newPerson();
+    await signIn(liaison, LIAISON);
+    await liaison.page.goto(incidentPath('log'));
+    await liaison.page.getByRole('link', { name: /stabsmöte/i }).first().click();
+    await liaison.page.getByRole('heading', { name: /^Protokoll: Stabsmöte/ }).waitFor();
+    const written = liaison.page.getByRole('heading', { name: 'Beslut och poster från mötet' }).locator('xpath=..');
+    expect(await written.innerText()).toContain('Skolorna i Hallstavik stängs i morgon');
+    expect(await liaison.page.getByRole('heading', { name: 'Sammanfattning' }).locator('xpath=..').innerText()).toContain('Reservkraft till Solbacka');
+    await review(liaison, 'meeting-minutes');
   });
 });
 

@@ -187,7 +187,7 @@ interface AgendaEntry {
 }
 const AGENDA_ENTRY = 'id number kind title overdue dueAt responsibleOrganisation { name }';
 
-/** A meeting's agenda built from the log, for the screen and for print. */
+/** A meeting's agenda built from the log, for the screen and for print; once closed, its minutes. */
 export function MeetingScreen({ id }: { id: string }) {
   const { t, dateTime } = useI18n();
   const q = useQuery<{
@@ -196,6 +196,9 @@ export function MeetingScreen({ id }: { id: string }) {
       status: string;
       startsAt: string;
       summary: string | null;
+      closedAt: string | null;
+      nextMeetingAt: string | null;
+      entries: AgendaEntry[];
       incident: { reference: string; title: string };
       agenda: {
         newEntries: AgendaEntry[];
@@ -206,7 +209,8 @@ export function MeetingScreen({ id }: { id: string }) {
       };
     } | null;
   }>(
-    `query Meeting($id: ID!) { meeting(id: $id) { title status startsAt summary incident { reference title } agenda {
+    `query Meeting($id: ID!) { meeting(id: $id) { title status startsAt summary closedAt nextMeetingAt entries { ${AGENDA_ENTRY} }
+      incident { reference title } agenda {
       newEntries { ${AGENDA_ENTRY} } openNeeds { ${AGENDA_ENTRY} } openQuestions { ${AGENDA_ENTRY} } actionsDue { ${AGENDA_ENTRY} }
       participantStatus { organisation { name } operationalStatus } } } }`,
     { id },
@@ -238,7 +242,7 @@ export function MeetingScreen({ id }: { id: string }) {
         ) : (
           <article className="print">
             <h1>
-              {t('log.agenda')}: {d.meeting.title}
+              {d.meeting.status === 'CLOSED' ? t('log.minutesOf') : t('log.agenda')}: {d.meeting.title}
             </h1>
             <p className="muted">
               {d.meeting.incident.reference} {d.meeting.incident.title} · {dateTime(d.meeting.startsAt)} · {d.meeting.status}
@@ -246,6 +250,17 @@ export function MeetingScreen({ id }: { id: string }) {
             <button type="button" className="noprint" onClick={() => window.print()}>
               {t('log.print')}
             </button>
+            {d.meeting.status === 'CLOSED' && (
+              <>
+                {d.meeting.closedAt && (
+                  <p>
+                    {t('log.closedAt')} {dateTime(d.meeting.closedAt)}
+                    {d.meeting.nextMeetingAt ? ` · ${t('log.nextMeeting')} ${dateTime(d.meeting.nextMeetingAt)}` : ''}
+                  </p>
+                )}
+                {section(t('log.writtenAtMeeting'), d.meeting.entries)}
+              </>
+            )}
             {section(t('log.newEntries'), d.meeting.agenda.newEntries)}
             {section(t('log.openNeeds'), d.meeting.agenda.openNeeds)}
             {section(t('log.openQuestions'), d.meeting.agenda.openQuestions)}
