@@ -276,6 +276,32 @@ describe('console: communication links and meetings', () => {
   });
 });
 
+describe('console: administration', () => {
+  it('creates an API key with the scopes chosen, shows its secret once, and says why a key without scopes is refused', async () => {
+    const admin = await newPerson();
+    await signIn(admin, ADMIN);
+    await admin.page.goto('/console/admin');
+    const form = admin.page.getByRole('form', { name: 'Skapa nyckel' });
+    const name = `Ärendesystem ${Date.now()}`;
+    await form.getByLabel('Namn').fill(name);
+    await form.getByLabel('REPORTS_READ').uncheck();
+    await form.getByLabel('LOG_READ').check();
+    await form.getByRole('button', { name: 'Skapa nyckel' }).click();
+    const shown = admin.page.getByRole('status').filter({ hasText: 'Nyckeln visas bara nu' });
+    expect(await shown.locator('code').innerText()).toMatch(/^\S{20,}$/);
+    const [key] = await hub.db.query(`SELECT scopes FROM api_keys WHERE name = $1`, [name]);
+    expect([...key.scopes].sort()).toEqual(['INCIDENTS_READ', 'LOG_READ']);
+
+    // No scope at all: the API's refusal is shown beside the form, not swallowed.
+    await form.getByLabel('Namn').fill(`${name} utan`);
+    for (const box of await form.getByRole('checkbox').all()) await box.uncheck();
+    await form.getByRole('button', { name: 'Skapa nyckel' }).click();
+    await form.getByRole('alert').waitFor();
+    expect((await hub.db.query(`SELECT count(*)::int AS n FROM api_keys WHERE name = $1`, [`${name} utan`]))[0].n).toBe(0);
+    await review(admin, 'api-keys');
+  });
+});
+
 describe('console session', () => {
   it('renews an expired access token by itself, and survives a reload', async () => {
     const liaison = await newPerson();

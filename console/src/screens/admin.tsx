@@ -69,38 +69,42 @@ function Users() {
   );
 }
 
+/** The API's ApiScope values (schema.gql); a new key reads incidents and reports unless told otherwise. */
+const API_SCOPES = ['INCIDENTS_READ', 'REPORTS_READ', 'REPORTS_WRITE', 'RESOURCES_READ', 'RESOURCES_WRITE', 'LINKS_READ', 'LINKS_WRITE', 'LOG_READ', 'LOG_WRITE', 'WEBHOOKS_MANAGE'];
+const DEFAULT_SCOPES = ['INCIDENTS_READ', 'REPORTS_READ'];
+
 function ApiKeys() {
   const { t, dateTime } = useI18n();
   const q = useQuery<{ apiKeys: { id: string; name: string; prefix: string; scopes: string[]; createdAt: string; revokedAt: string | null }[] }>(
     `{ apiKeys { id name prefix scopes createdAt revokedAt } }`,
   );
   const [secret, setSecret] = useState<string>();
-  const [name, setName] = useState('');
   return (
     <section aria-labelledby="keys-h">
       <h2 id="keys-h">{t('admin.apiKeys')}</h2>
-      <form
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          gql<{ createApiKey: { secret: string } }>(`mutation K($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`, {
-            input: { name, scopes: ['INCIDENTS_READ', 'REPORTS_READ'] },
-          }).then(
-            (d) => {
-              setSecret(d.createApiKey.secret);
-              setName('');
-              q.reload();
-            },
-            () => undefined,
-          );
+      <MutationForm<{ createApiKey: { secret: string } }>
+        title={t('admin.createKey')}
+        submit={t('admin.createKey')}
+        mutation={`mutation K($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret } }`}
+        input={(f) => ({ name: f.get('name'), scopes: f.getAll('scopes') })}
+        done={(d) => {
+          setSecret(d.createApiKey.secret);
+          q.reload();
         }}
       >
         <label>
           {t('admin.name')}
-          <input value={name} onChange={(e) => setName(e.target.value)} required />
+          <input name="name" required />
         </label>
-        <button type="submit">{t('admin.createKey')}</button>
-      </form>
+        <fieldset>
+          <legend>{t('admin.scopes')}</legend>
+          {API_SCOPES.map((scope) => (
+            <label key={scope} className="check">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={DEFAULT_SCOPES.includes(scope)} /> {scope}
+            </label>
+          ))}
+        </fieldset>
+      </MutationForm>
       {secret && (
         <p role="status" className="panel">
           {t('admin.keyShownOnce')} <code>{secret}</code>
