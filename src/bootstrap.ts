@@ -5,7 +5,8 @@ import { AppModule } from './app.module.js';
 import { BadUserInputError } from './common/errors/domain-errors.js';
 import { errorBody } from './common/errors/error-body.js';
 import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filter.js';
-import { HubNestLogger } from './common/logging/hub-logger.js';
+import { HubNestLogger, hubRootLogger, requestLineLogger } from './common/logging/hub-logger.js';
+import { requestLog } from './common/logging/request-log.js';
 import type { AppConfig } from './config/app-config.js';
 import { jsonDepthLimit } from './common/http/json-depth.js';
 import { consolePages, graphiqlPage } from './console/console-pages.js';
@@ -47,6 +48,9 @@ export async function createHubApp(config: AppConfig): Promise<NestExpressApplic
   app.useLogger(app.get(HubNestLogger));
   app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
   app.disable('x-powered-by');
+  // An answer to a POST is never revalidated: no SHA-1 of every response body for an ETag.
+  app.disable('etag');
+  app.use(requestLog(hubRootLogger(config.log), requestLineLogger(config.log)));
   // GraphiQL from the hub's own build outside production; in production a browser is told it is off.
   app.use(config.production ? graphiqlOff : graphiqlPage());
   app.use(consolePages({ tileUrl: config.consoleMapTileUrl }));

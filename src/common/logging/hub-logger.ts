@@ -50,7 +50,22 @@ function destination(settings: AppConfig['log']): pino.DestinationStream {
   });
 }
 
-const roots = new WeakMap<AppConfig['log'], pino.Logger>();
+const roots = new WeakMap<AppConfig['log'], { root: pino.Logger; lines: pino.Logger }>();
+
+function loggersFor(settings: AppConfig['log']): { root: pino.Logger; lines: pino.Logger } {
+  let loggers = roots.get(settings);
+  if (!loggers) {
+    const out = destination(settings);
+    loggers = {
+      // With tracing on, a line logged inside a traced operation names its trace and span.
+      root: pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: traceLogFields }, out),
+      // The request lines (request-log.ts): fixed fields that hold no secret, so no redaction.
+      lines: pino({ level: settings.level, mixin: traceLogFields }, out),
+    };
+    roots.set(settings, loggers);
+  }
+  return loggers;
+}
 
 /**
  * The one pino logger of the process for these settings: main.ts logs through it from its
@@ -59,13 +74,12 @@ const roots = new WeakMap<AppConfig['log'], pino.Logger>();
  * (AppConfig.withDatabaseUrl) shares.
  */
 export function hubRootLogger(settings: AppConfig['log']): pino.Logger {
-  let root = roots.get(settings);
-  if (!root) {
-    // With tracing on, a line logged inside a traced operation names its trace and span.
-    root = pino({ level: settings.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, mixin: traceLogFields }, destination(settings));
-    roots.set(settings, root);
-  }
-  return root;
+  return loggersFor(settings).root;
+}
+
+/** The logger of the one line each request leaves: the root's stream, without redaction. */
+export function requestLineLogger(settings: AppConfig['log']): pino.Logger {
+  return loggersFor(settings).lines;
 }
 
 /**
