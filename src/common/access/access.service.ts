@@ -18,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  *
  * - `requireAccess`: one record; NOT_FOUND when the caller may not see it (exactly as when it
  *   does not exist), FORBIDDEN when it sees it but may not do this.
+ * - `readChecked`: `requireAccess`, then the record loaded (NOT_FOUND when it does not exist).
  * - `checkAccess`: the allowed subset of many ids.
  *
  * Outside a transaction, answers are batched and remembered per request (per event and viewer
@@ -48,6 +49,17 @@ export class AccessService {
     const verdict = (await this.decide(ctx, rule, [id], tx)).get(id.toLowerCase());
     if (verdict === undefined) throw new NotFoundError(rule.entity, id);
     if (!verdict) throw new ForbiddenError(rule.forbidden);
+  }
+
+  /**
+   * `requireAccess`, then the record `load` reads: NOT_FOUND (naming the rule's entity) alike for
+   * one the caller may not see and one that does not exist. A service's `thing(id)` read.
+   */
+  async readChecked<T>(ctx: RequestContext, permission: Permission, id: string, load: () => Promise<T | null | undefined>): Promise<T> {
+    await this.requireAccess(ctx, permission, id);
+    const found = await load();
+    if (!found) throw new NotFoundError(this.rule(permission).entity, id);
+    return found;
   }
 
   async checkAccess(ctx: RequestContext, permission: Permission, ids: readonly string[], tx?: Queryable): Promise<Set<string>> {
