@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../common/auth/secret-hash.js';
 import { apiKeyDisplayPrefix, newApiKeySecret } from './api-key-secrets.js';
 import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
-import { isAdmin } from '../common/auth/principal.js';
 import { Permission } from '../common/access/permission.js';
-import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -34,17 +33,11 @@ export class ApiKeysService {
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
-    // Another organisation's keys are not even listed: NOT_FOUND. Without an organisation, ADMIN
-    // lists every key and the others their own organisation's.
-    if (organisationId) {
-      const allowed = await this.kit.access.checkAccess(ctx, Permission.OrganisationApiKeysManage, [organisationId]);
-      if (!allowed.size) throw new NotFoundError('API keys of organisation', organisationId);
-    } else if (!isAdmin(ctx.who)) {
-      organisationId = ctx.who.organisationId;
-    }
+    // Another organisation's keys are not even listed: NOT_FOUND.
+    const owner = await this.kit.access.listedOrganisation(ctx, Permission.OrganisationApiKeysManage, organisationId, 'API keys of organisation');
     const rows: ApiKeyRow[] = await this.kit.db.query(
       `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
-      [organisationId ?? null],
+      [owner],
     );
     return rows.map(ApiKey.fromRow);
   }

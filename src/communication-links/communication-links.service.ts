@@ -144,11 +144,9 @@ export class CommunicationLinksService {
    */
   async propose(ctx: RequestContext, input: ProposeCommunicationLinkInput): Promise<CommunicationLink> {
     const incidentId = input.incidentId.toLowerCase();
-    return this.kit.tx.run(ctx, async (tx) => {
-      await this.kit.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.proposeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, Permission.IncidentContribute, (tx, incident) =>
+      this.proposeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**

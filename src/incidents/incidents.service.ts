@@ -20,6 +20,7 @@ import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
 import { FeatureKit } from '../database/feature-kit.js';
+import { lockOpenIncident, type LockedIncident } from './incident-locks.js';
 
 /** What createIn needs: createIncident's input, and who leads (the caller's organisation, or a scenario's lead). */
 export type NewIncident = Omit<CreateIncidentInput, 'participantOrganisationIds'> & {
@@ -61,6 +62,19 @@ export class IncidentsService {
   async findVisible(ctx: RequestContext, id: string): Promise<Incident> {
     await this.kit.access.requireAccess(ctx, Permission.IncidentRead, id);
     return this.load(ctx, id);
+  }
+
+  /**
+   * A write that adds to an open incident, in one transaction: `permission` on the incident
+   * (IncidentContribute, or IncidentUpdate for what only the lead or a coordinator does), the
+   * incident share-locked and refused when closed (lockOpenIncident), then `write` with its
+   * status and participants.
+   */
+  inOpenIncident<T>(ctx: RequestContext, incidentId: string, permission: Permission, write: (tx: Tx, incident: LockedIncident) => Promise<T>): Promise<T> {
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, permission, incidentId, tx.manager);
+      return write(tx, await lockOpenIncident(tx, incidentId));
+    });
   }
 
   /** An incident by id, unchecked: for field resolvers whose parent the caller already sees (report.incident, picture.incident). Batched. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { Permission } from '../common/access/permission.js';
-import { isAdmin } from '../common/auth/principal.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import { RequestContext } from '../common/request/request-context.js';
@@ -29,17 +28,11 @@ export class WebhookEndpointsService {
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<WebhookEndpoint[]> {
-    // Another organisation's endpoints are not even listed: NOT_FOUND. Without an organisation,
-    // ADMIN lists every endpoint and the others their own organisation's.
-    if (organisationId) {
-      const allowed = await this.kit.access.checkAccess(ctx, Permission.OrganisationWebhooksManage, [organisationId]);
-      if (!allowed.size) throw new NotFoundError('Webhook endpoints of organisation', organisationId);
-    } else if (!isAdmin(ctx.who)) {
-      organisationId = ctx.who.organisationId;
-    }
+    // Another organisation's endpoints are not even listed: NOT_FOUND.
+    const owner = await this.kit.access.listedOrganisation(ctx, Permission.OrganisationWebhooksManage, organisationId, 'Webhook endpoints of organisation');
     const rows: WebhookEndpointRow[] = await this.kit.db.query(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
-      [organisationId ?? null],
+      [owner],
     );
     return rows.map(WebhookEndpoint.fromRow);
   }

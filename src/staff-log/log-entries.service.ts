@@ -266,11 +266,9 @@ export class LogEntriesService {
    */
   async write(ctx: RequestContext, input: WriteLogEntryInput): Promise<LogEntry> {
     const incidentId = input.incidentId.toLowerCase();
-    return this.kit.tx.run(ctx, async (tx) => {
-      await this.kit.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.writeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, Permission.IncidentContribute, (tx, incident) =>
+      this.writeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**

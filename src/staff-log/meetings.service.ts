@@ -170,11 +170,9 @@ export class MeetingsService {
   async schedule(ctx: RequestContext, input: ScheduleMeetingInput): Promise<Meeting> {
     const incidentId = input.incidentId.toLowerCase();
     const conference = input.kind === MeetingKind.COORDINATION_CONFERENCE;
-    return this.kit.tx.run(ctx, async (tx) => {
-      await this.kit.access.requireAccess(ctx, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.scheduleIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, (tx, incident) =>
+      this.scheduleIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
+import { isAdmin, type Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import type { RequestContext } from '../request/request-context.js';
 import type { AccessRule, Queryable, Verdicts } from './access-rule.js';
@@ -65,6 +65,21 @@ export class AccessService {
   async checkAccess(ctx: RequestContext, permission: Permission, ids: readonly string[], tx?: Queryable): Promise<Set<string>> {
     const verdicts = await this.decide(ctx, this.rule(permission), ids, tx);
     return new Set([...verdicts].filter(([, allowed]) => allowed).map(([id]) => id));
+  }
+
+  /**
+   * Whose records a list of an organisation's own records shows (API keys, webhook endpoints):
+   * the named organisation's when `permission` allows it on it, NOT_FOUND naming `listName`
+   * otherwise (as if the list did not exist); without one, ADMIN every organisation's (null)
+   * and the others their own organisation's.
+   */
+  async listedOrganisation(ctx: RequestContext, permission: Permission, organisationId: string | undefined, listName: string): Promise<string | null> {
+    if (organisationId) {
+      const allowed = await this.checkAccess(ctx, permission, [organisationId]);
+      if (!allowed.size) throw new NotFoundError(listName, organisationId);
+      return organisationId;
+    }
+    return isAdmin(ctx.who) ? null : ctx.who.organisationId;
   }
 
   /** A subscription's filter: the rule decided from facts the event carries, without a statement. */
