@@ -1,19 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { sha256Hex } from '../common/auth/secret-hash.js';
 import { apiKeyDisplayPrefix, newApiKeySecret } from './api-key-secrets.js';
-import { AccessService } from '../common/access/access.service.js';
 import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
-import { isAdmin } from '../common/auth/principal.js';
 import { Permission } from '../common/access/permission.js';
-import { TransactionService } from '../database/transaction.service.js';
-import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateApiKeyInput } from './dto/create-api-key.input.js';
 import { API_KEY_COLUMNS, ApiKey, type ApiKeyRow, type CreatedApiKey } from './models/api-key.model.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** When an API key holds (api_keys `k`, organisations `o`). */
 const KEY_HOLDS = `k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND o.active`;
@@ -32,24 +28,16 @@ export interface KeyHolder {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly credentials: CredentialAnnouncements,
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<ApiKey[]> {
-    // Another organisation's keys are not even listed: NOT_FOUND. Without an organisation, ADMIN
-    // lists every key and the others their own organisation's.
-    if (organisationId) {
-      const allowed = await this.access.checkAccess(ctx, Permission.OrganisationApiKeysManage, [organisationId]);
-      if (!allowed.size) throw new NotFoundError('API keys of organisation', organisationId);
-    } else if (!isAdmin(ctx.who)) {
-      organisationId = ctx.who.organisationId;
-    }
-    const rows: ApiKeyRow[] = await this.db.query(
+    // Another organisation's keys are not even listed: NOT_FOUND.
+    const owner = await this.kit.access.listedOrganisation(ctx, Permission.OrganisationApiKeysManage, organisationId, 'API keys of organisation');
+    const rows: ApiKeyRow[] = await this.kit.db.query(
       `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
-      [organisationId ?? null],
+      [owner],
     );
     return rows.map(ApiKey.fromRow);
   }
@@ -60,7 +48,7 @@ export class ApiKeysService {
    * statement.
    */
   async holderOfHash(hash: string): Promise<KeyHolder | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.kit.db.query(
       `WITH k AS (
          SELECT k.id, k.organisation_id, k.scopes, k.expires_at, ${KEY_HOLDS} AS holds
            FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
@@ -78,7 +66,7 @@ export class ApiKeysService {
   /** The positions in `keys` of those that no longer hold: revoked, expired, organisation inactive or changed. One statement. */
   async noLongerHolding(keys: readonly { apiKeyId: string; organisationId: string }[]): Promise<number[]> {
     if (!keys.length) return [];
-    const rows: { n: string }[] = await this.db.query(
+    const rows: { n: string }[] = await this.kit.db.query(
       `SELECT x.n FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(key_id, organisation_id, n)
         WHERE NOT EXISTS (SELECT 1 FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
                            WHERE k.id = x.key_id AND k.organisation_id = x.organisation_id AND ${KEY_HOLDS})`,
@@ -89,8 +77,8 @@ export class ApiKeysService {
 
   /** For AuditEvent.actorApiKey: visible to ADMIN and the key's own organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<ApiKey | null> {
-    if (!(await this.access.checkAccess(ctx, Permission.ApiKeyManage, [id])).size) return null;
-    const row = await rowLoader<ApiKeyRow>(ctx, this.db, 'apiKey', `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = ANY($1::uuid[])`).load(id);
+    if (!(await this.kit.access.checkAccess(ctx, Permission.ApiKeyManage, [id])).size) return null;
+    const row = await rowLoader<ApiKeyRow>(ctx, this.kit.db, 'apiKey', `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = ANY($1::uuid[])`).load(id);
     return row && ApiKey.fromRow(row);
   }
 
@@ -98,8 +86,8 @@ export class ApiKeysService {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
     const secret = newApiKeySecret();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.OrganisationApiKeysManage, organisationId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.OrganisationApiKeysManage, organisationId, tx.manager);
       const [row] = await tx.query<ApiKeyRow>(
         `INSERT INTO api_keys (organisation_id, name, prefix, key_hash, scopes, created_by_user_id, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`,
@@ -116,8 +104,8 @@ export class ApiKeysService {
    * open WebSockets again at once.
    */
   async revoke(ctx: RequestContext, id: string): Promise<ApiKey> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.ApiKeyManage, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.ApiKeyManage, id, tx.manager);
       const [current] = await tx.query<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE id = $1 FOR UPDATE`, [id]);
       if (current.revoked_at) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The API key is already revoked');
       const [row] = await tx.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`, [id]);

@@ -1,8 +1,8 @@
-import type { AccessRule, Queryable, Verdicts } from '../common/access/access-rule.js';
+import { rulesOver, type AccessRule, type Queryable } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, incidentVisibleSql } from '../incidents/incidents.access.js';
 
 interface LinkRoleRow {
   id: string;
@@ -21,16 +21,7 @@ async function roles(p: Principal, ids: readonly string[], db: Queryable): Promi
   );
 }
 
-function linkRule(permission: Permission, forbidden: string, allowed: (p: Principal, r: LinkRoleRow) => boolean): AccessRule<IncidentFacts> {
-  return {
-    permission,
-    entity: 'Communication link',
-    forbidden,
-    async decide(p, ids, db): Promise<Verdicts> {
-      return new Map((await roles(p, ids, db)).map((r) => [r.id, allowed(p, r)]));
-    },
-  };
-}
+const linkRule = rulesOver('Communication link', roles);
 
 /** A link is visible to whoever sees its incident (DESIGN.md); the rest by the caller's place in the link. */
 export const COMMUNICATION_LINK_ACCESS_RULES: AccessRule<any>[] = [

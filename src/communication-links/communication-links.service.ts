@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
-import { EventBus } from '../common/events/event-bus.service.js';
 import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { selectEvents } from '../common/events/select-events.js';
@@ -29,6 +25,7 @@ import {
   type CommunicationLinkRow,
   type LinkParticipantRow,
 } from './models/communication-link.model.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 export const LINK_CHANGED_TOPIC = 'communicationLinkChanged';
 
@@ -49,10 +46,7 @@ export class CommunicationLinksService {
   private readonly activeForPictures: StampedCache<CommunicationLinkRow>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly kit: FeatureKit,
     private readonly incidents: IncidentsService,
     config: AppConfig,
   ) {
@@ -63,9 +57,7 @@ export class CommunicationLinksService {
 
   /** `communicationLink(id)`: NOT_FOUND alike for an unknown link and one in an incident the caller may not see. */
   async findVisible(ctx: RequestContext, id: string): Promise<CommunicationLink> {
-    await this.access.requireAccess(ctx, Permission.LinkRead, id);
-    const row = await this.linkLoader(ctx).load(id);
-    if (!row) throw new NotFoundError('Communication link', id);
+    const row = await this.kit.access.readChecked(ctx, Permission.LinkRead, id, () => this.linkLoader(ctx).load(id));
     return CommunicationLink.fromRow(row);
   }
 
@@ -76,7 +68,7 @@ export class CommunicationLinksService {
   async activeForPicture(ctx: RequestContext, incidentId: string, stamps: PictureStamps): Promise<CommunicationLink[]> {
     const rows = await stampedRows(
       this.activeForPictures,
-      this.db,
+      this.kit.db,
       incidentId,
       stamps,
       `SELECT s.incident_stamp, s.directory_stamp, ${LINK_COLUMNS.split(', ').map((c) => `l.${c}`).join(', ')}
@@ -102,7 +94,7 @@ export class CommunicationLinksService {
       'communicationLinks.participants',
       () =>
         new DataLoader<string, LinkParticipantRow[]>(async (ids) => {
-          const rows: LinkParticipantRow[] = await this.db.query(
+          const rows: LinkParticipantRow[] = await this.kit.db.query(
             `SELECT ${PARTICIPANT_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
                FROM communication_link_participants p
                JOIN communication_links l ON l.id = p.link_id
@@ -123,7 +115,7 @@ export class CommunicationLinksService {
   }
 
   private linkLoader(ctx: RequestContext) {
-    return rowLoader<CommunicationLinkRow>(ctx, this.db, 'communicationLinks.link', `SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = ANY($1::uuid[])`);
+    return rowLoader<CommunicationLinkRow>(ctx, this.kit.db, 'communicationLinks.link', `SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = ANY($1::uuid[])`);
   }
 
   private byIncidentLoader(ctx: RequestContext) {
@@ -135,7 +127,7 @@ export class CommunicationLinksService {
             const [incidentId, statuses] = k.split('|');
             return { incidentId, statuses: statuses.split(',') };
           });
-          const rows: CommunicationLinkRow[] = await this.db.query(
+          const rows: CommunicationLinkRow[] = await this.kit.db.query(
             `SELECT ${LINK_COLUMNS} FROM communication_links WHERE incident_id = ANY($1::uuid[]) ORDER BY created_at, id`,
             [[...new Set(parsed.map((p) => p.incidentId))]],
           );
@@ -152,11 +144,9 @@ export class CommunicationLinksService {
    */
   async propose(ctx: RequestContext, input: ProposeCommunicationLinkInput): Promise<CommunicationLink> {
     const incidentId = input.incidentId.toLowerCase();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.proposeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, Permission.IncidentContribute, (tx, incident) =>
+      this.proposeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**
@@ -208,7 +198,7 @@ export class CommunicationLinksService {
   async respond(ctx: RequestContext, input: RespondToCommunicationLinkInput): Promise<CommunicationLink> {
     const p = ctx.who;
     const linkId = input.linkId.toLowerCase();
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const link = await this.lockLink(ctx, tx, Permission.LinkRespond, linkId);
       const [own] = await tx.query<LinkParticipantRow>(
         `SELECT ${PARTICIPANT_COLUMNS} FROM communication_link_participants WHERE link_id = $1 AND organisation_id = $2 FOR UPDATE`,
@@ -247,7 +237,7 @@ export class CommunicationLinksService {
 
   /** The initiating organisation (LIAISON_OFFICER and up) or a COORDINATOR closes a link; closing is final. */
   async close(ctx: RequestContext, id: string): Promise<CommunicationLink> {
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const link = await this.lockLink(ctx, tx, Permission.LinkClose, id);
       if (link.status === CommunicationLinkStatus.CLOSED) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The link is already closed');
       const [row] = await tx.query<CommunicationLinkRow>(
@@ -266,7 +256,7 @@ export class CommunicationLinksService {
    * incident does, so that the lock order is the same everywhere.
    */
   private async lockLink(ctx: RequestContext, tx: Tx, permission: Permission, id: string): Promise<CommunicationLinkRow> {
-    await this.access.requireAccess(ctx, permission, id, tx.manager);
+    await this.kit.access.requireAccess(ctx, permission, id, tx.manager);
     const [{ incident_id }] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM communication_links WHERE id = $1`, [id]);
     await lockOpenIncident(tx, incident_id);
     const [link] = await tx.query<CommunicationLinkRow>(`SELECT ${LINK_COLUMNS} FROM communication_links WHERE id = $1 FOR UPDATE`, [id]);
@@ -275,7 +265,7 @@ export class CommunicationLinksService {
 
   private publishAfterCommit(tx: Tx, row: CommunicationLinkRow): void {
     const link: CommunicationLinkRow = JSON.parse(JSON.stringify(row));
-    tx.onCommit(() => this.events.publish<LinkChangedEvent>(LINK_CHANGED_TOPIC, { link }));
+    tx.onCommit(() => this.kit.events.publish<LinkChangedEvent>(LINK_CHANGED_TOPIC, { link }));
     tx.notify({ type: NotificationType.COMMUNICATION_LINK_CHANGED, incidentId: row.incident_id, subjectId: row.id });
   }
 
@@ -288,13 +278,13 @@ export class CommunicationLinksService {
    */
   async changes(ctx: RequestContext, incidentId?: string) {
     const p = ctx.who;
-    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
-    const source = this.events.asyncIterator<LinkChangedEvent>(LINK_CHANGED_TOPIC);
+    if (incidentId) await this.kit.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
+    const source = this.kit.events.asyncIterator<LinkChangedEvent>(LINK_CHANGED_TOPIC);
     return selectEvents(ctx, 'communicationLinkChanged', source, async (event) => {
       const { link } = event;
       if (incidentId && link.incident_id !== incidentId) return undefined;
       const participantOrganisationIds = await this.linkEventParticipants.get(event);
-      return this.access.allowsByFacts(p, Permission.LinkRead, { participantOrganisationIds }) ? CommunicationLink.fromRow(link) : undefined;
+      return this.kit.access.allowsByFacts(p, Permission.LinkRead, { participantOrganisationIds }) ? CommunicationLink.fromRow(link) : undefined;
     });
   }
 
@@ -310,19 +300,19 @@ export class CommunicationLinksService {
    */
   async visibleIncidentIdByReference(ctx: RequestContext, reference: string): Promise<string> {
     const id = await this.incidents.idByReference(reference);
-    if (!id || !(await this.access.checkAccess(ctx, Permission.IncidentRead, [id])).has(id)) throw new NotFoundError('Incident', reference);
+    if (!id || !(await this.kit.access.checkAccess(ctx, Permission.IncidentRead, [id])).has(id)) throw new NotFoundError('Incident', reference);
     return id;
   }
 
   /** The incident's communication plan (ICS-205/205A): open links with their participants, and every participant's duty officer. */
   async plan(ctx: RequestContext, incidentId: string): Promise<CommunicationPlan> {
-    await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
-    const [incident] = await this.db.query(
+    await this.kit.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
+    const [incident] = await this.kit.db.query(
       `SELECT i.id, i.reference, i.title, i.status, i.exercise, i.location_name AS "locationName", o.name AS "leadOrganisation"
          FROM incidents i JOIN organisations o ON o.id = i.lead_organisation_id WHERE i.id = $1`,
       [incidentId],
     );
-    const links: (Omit<CommunicationPlanLink, 'participants'> & { initiatingOrganisationId: string })[] = await this.db.query(
+    const links: (Omit<CommunicationPlanLink, 'participants'> & { initiatingOrganisationId: string })[] = await this.kit.db.query(
       `SELECT l.id, l.name, l.channel, l.address, l.schedule, l.status, l.activated_at AS "activatedAt",
               l.initiating_organisation_id AS "initiatingOrganisationId", o.name AS "initiatingOrganisation"
          FROM communication_links l JOIN organisations o ON o.id = l.initiating_organisation_id
@@ -330,7 +320,7 @@ export class CommunicationLinksService {
         ORDER BY (l.status = 'ACTIVE') DESC, l.created_at, l.id`,
       [incidentId],
     );
-    const linkParticipants: (CommunicationPlanLinkParticipant & { linkId: string })[] = await this.db.query(
+    const linkParticipants: (CommunicationPlanLinkParticipant & { linkId: string })[] = await this.kit.db.query(
       `SELECT p.link_id AS "linkId", o.id AS "organisationId", o.name AS organisation, o.code, p.status,
               p.contact_name AS "contactName", p.contact_phone AS "contactPhone", o.duty_officer_phone AS "dutyOfficerPhone"
          FROM communication_link_participants p
@@ -340,7 +330,7 @@ export class CommunicationLinksService {
         ORDER BY (p.organisation_id = l.initiating_organisation_id) DESC, lower(o.name), o.id`,
       [incidentId],
     );
-    const participants: CommunicationPlanParticipant[] = await this.db.query(
+    const participants: CommunicationPlanParticipant[] = await this.kit.db.query(
       `SELECT o.id AS "organisationId", o.name AS organisation, o.code, o.kind, ip.lead, o.duty_officer_phone AS "dutyOfficerPhone", o.email
          FROM incident_participants ip JOIN organisations o ON o.id = ip.organisation_id
         WHERE ip.incident_id = $1 ORDER BY ip.lead DESC, lower(o.name), o.id`,

@@ -3,17 +3,14 @@ import type { Request, Response } from 'express';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
-import { BadUserInputError } from '../common/errors/domain-errors.js';
-import { errorBody } from '../common/errors/error-body.js';
+import { pageFormat, sendPage } from '../common/http/printable-page.js';
 import { isUuid } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { requireIncidentIdOrReference } from '../incidents/incident-reference.js';
 import { CommunicationLinksService } from './communication-links.service.js';
 import { renderCommunicationPlanHtml } from './communication-plan.renderer.js';
 import { DomainErrorHttpFilter } from '../common/errors/domain-error-http.filter.js';
-
-/** What an incident reference can look like: at most the 20 characters of its column. */
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/;
 
 /**
  * The printable communication plan of an incident (ICS-205/205A), for whoever sees the
@@ -41,24 +38,11 @@ export class CommunicationPlanController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    if (!isUuid(idOrReference) && !REFERENCE.test(idOrReference)) throw BadUserInputError.field('id', 'id must be an incident UUID or reference (e.g. DEMO-0001)');
-    if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
-    res.setHeader('Vary', 'Accept');
-    if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The plan is available as text/html or application/json')));
-      return;
-    }
+    requireIncidentIdOrReference(idOrReference);
+    const wanted = pageFormat(format, req, res, 'plan');
+    if (!wanted) return;
     const id = isUuid(idOrReference) ? idOrReference.toLowerCase() : await this.links.visibleIncidentIdByReference(ctx, idOrReference);
     const plan = await this.links.plan(ctx, id);
-    // Contact details of named people: never kept by a shared cache.
-    res.setHeader('Cache-Control', 'no-store');
-    if (wanted === 'json' || wanted === 'application/json') {
-      res.status(200).json(plan);
-      return;
-    }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan, { timeZone: this.config.timeZone }));
+    sendPage(res, wanted, plan, () => renderCommunicationPlanHtml(plan, { timeZone: this.config.timeZone }));
   }
 }

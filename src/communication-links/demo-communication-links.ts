@@ -7,82 +7,50 @@ import type { EntityManager } from 'typeorm';
  * for fiction (08-465 004 00–99), like the organisations' duty phones; talkgroup and names are
  * invented.
  */
-interface DemoLink {
-  name: string;
-  channel: 'RAKEL_TALKGROUP' | 'TELEPHONE_CONFERENCE' | 'LIAISON_OFFICER';
-  address: string;
-  schedule: string;
-  initiator: string;
-  initiatorContact: [string, string];
-  /** Hours after the incident started. */
-  createdAfterHours: number;
-  /** Invitees: organisation code → status and contact (none for INVITED). */
-  invitees: Record<string, ['ACCEPTED' | 'DECLINED' | 'INVITED', string?, string?]>;
-}
+type Invitees = Record<string, ['ACCEPTED' | 'DECLINED' | 'INVITED', string?, string?]>;
+
+/** One link a row; `createdAfterHours` after the incident started; invitees: organisation code → status and contact (none for INVITED). */
+type DemoLink = [
+  name: string,
+  channel: 'RAKEL_TALKGROUP' | 'TELEPHONE_CONFERENCE' | 'LIAISON_OFFICER',
+  address: string,
+  schedule: string,
+  initiator: string,
+  initiatorContact: [string, string],
+  createdAfterHours: number,
+  invitees: Invitees,
+];
 
 const phone = (n: number) => `+46 8 465 004 ${String(n).padStart(2, '0')}`;
 
 export const DEMO_LINKS = (participants: string[]): DemoLink[] => [
-  {
-    name: 'RAKEL samverkan Roslagen',
-    channel: 'RAKEL_TALKGROUP',
-    address: 'STHLM SAMV-07 (talgrupp)',
-    schedule: 'Continuously manned; radio check every hour on the hour',
-    initiator: 'LANSSTYRELSEN-AB',
-    initiatorContact: ['Eva Lund, sambandsledare', phone(60)],
-    createdAfterHours: 1,
-    // Every other actor of the incident takes part.
-    invitees: Object.fromEntries(participants.filter((c) => c !== 'LANSSTYRELSEN-AB').map((c) => [c, ['ACCEPTED']])),
-  },
-  {
-    name: 'Samverkanskonferens',
-    channel: 'TELEPHONE_CONFERENCE',
-    address: `${phone(90)}, kod 4711#`,
-    schedule: 'Daily 08:00 and 15:00',
-    initiator: 'LANSSTYRELSEN-AB',
-    initiatorContact: ['Johan Ek, TiB länsstyrelsen', phone(61)],
-    createdAfterHours: 2,
-    invitees: {
-      NORRTALJE: ['ACCEPTED', 'Maria Holm, kommunal krisledning', phone(62)],
-      OSTERAKER: ['ACCEPTED', 'Peter Sjö, säkerhetssamordnare', phone(63)],
-      VALLENTUNA: ['ACCEPTED', 'Lina Berg, beredskapssamordnare', phone(64)],
-      'POLISEN-STHLM': ['ACCEPTED', 'Polisens RLC, stabschef', phone(65)],
-      SSBF: ['ACCEPTED', 'Räddningschef i beredskap', phone(66)],
-      'REGION-STHLM': ['ACCEPTED', 'Regional TiB', phone(67)],
-      'REGION-STHLM-SSL': ['ACCEPTED'],
-      ELLEVIO: ['ACCEPTED', 'Driftcentral, krisledare', phone(68)],
-      TRAFIKVERKET: ['ACCEPTED'],
-      TELIA: ['DECLINED'],
-      'FM-MRM': ['INVITED'],
-      'RODAKORSET-STHLM': ['INVITED'],
-    },
-  },
-  {
-    name: 'Polisens samverkansperson hos Norrtälje kommun',
-    channel: 'LIAISON_OFFICER',
-    address: 'Norrtälje kommunhus, krisledningsstabens lokal',
-    schedule: 'On site 07:00–19:00 daily',
-    initiator: 'POLISEN-STHLM',
-    initiatorContact: ['Kim Lindqvist, polisinspektör', phone(70)],
-    createdAfterHours: 3,
-    invitees: { NORRTALJE: ['ACCEPTED', 'Maria Holm, kommunal krisledning', phone(62)] },
-  },
-  {
-    name: 'Avstämning elavbrott och reservkraft',
-    channel: 'TELEPHONE_CONFERENCE',
-    address: `${phone(91)}, kod 2020#`,
-    schedule: 'Every four hours from 06:00',
-    initiator: 'ELLEVIO',
-    initiatorContact: ['Driftcentral, krisledare', phone(68)],
-    createdAfterHours: 15,
-    invitees: { NORRTALJE: ['INVITED'], OSTERAKER: ['INVITED'], VALLENTUNA: ['INVITED'], 'REGION-STHLM': ['INVITED'] },
-  },
+  // Every other actor of the incident takes part.
+  ['RAKEL samverkan Roslagen', 'RAKEL_TALKGROUP', 'STHLM SAMV-07 (talgrupp)', 'Continuously manned; radio check every hour on the hour', 'LANSSTYRELSEN-AB', ['Eva Lund, sambandsledare', phone(60)], 1,
+    Object.fromEntries(participants.filter((c) => c !== 'LANSSTYRELSEN-AB').map((c) => [c, ['ACCEPTED']]))],
+  ['Samverkanskonferens', 'TELEPHONE_CONFERENCE', `${phone(90)}, kod 4711#`, 'Daily 08:00 and 15:00', 'LANSSTYRELSEN-AB', ['Johan Ek, TiB länsstyrelsen', phone(61)], 2, {
+    NORRTALJE: ['ACCEPTED', 'Maria Holm, kommunal krisledning', phone(62)],
+    OSTERAKER: ['ACCEPTED', 'Peter Sjö, säkerhetssamordnare', phone(63)],
+    VALLENTUNA: ['ACCEPTED', 'Lina Berg, beredskapssamordnare', phone(64)],
+    'POLISEN-STHLM': ['ACCEPTED', 'Polisens RLC, stabschef', phone(65)],
+    SSBF: ['ACCEPTED', 'Räddningschef i beredskap', phone(66)],
+    'REGION-STHLM': ['ACCEPTED', 'Regional TiB', phone(67)],
+    'REGION-STHLM-SSL': ['ACCEPTED'],
+    ELLEVIO: ['ACCEPTED', 'Driftcentral, krisledare', phone(68)],
+    TRAFIKVERKET: ['ACCEPTED'],
+    TELIA: ['DECLINED'],
+    'FM-MRM': ['INVITED'],
+    'RODAKORSET-STHLM': ['INVITED'],
+  }],
+  ['Polisens samverkansperson hos Norrtälje kommun', 'LIAISON_OFFICER', 'Norrtälje kommunhus, krisledningsstabens lokal', 'On site 07:00–19:00 daily', 'POLISEN-STHLM', ['Kim Lindqvist, polisinspektör', phone(70)], 3,
+    { NORRTALJE: ['ACCEPTED', 'Maria Holm, kommunal krisledning', phone(62)] }],
+  ['Avstämning elavbrott och reservkraft', 'TELEPHONE_CONFERENCE', `${phone(91)}, kod 2020#`, 'Every four hours from 06:00', 'ELLEVIO', ['Driftcentral, krisledare', phone(68)], 15,
+    { NORRTALJE: ['INVITED'], OSTERAKER: ['INVITED'], VALLENTUNA: ['INVITED'], 'REGION-STHLM': ['INVITED'] }],
 ];
 
 /** Loads the links into the demo incident. Idempotent: a link whose name exists in the incident is left alone. */
 export async function loadDemoCommunicationLinks(m: EntityManager, reference: string, participants: string[]): Promise<void> {
-  for (const link of DEMO_LINKS(participants)) {
-    const active = Object.values(link.invitees).some(([status]) => status === 'ACCEPTED');
+  for (const [name, channel, address, schedule, initiator, initiatorContact, createdAfterHours, linkInvitees] of DEMO_LINKS(participants)) {
+    const active = Object.values(linkInvitees).some(([status]) => status === 'ACCEPTED');
     const [row] = await m.query(
       `INSERT INTO communication_links (incident_id, name, channel, address, schedule, status, initiating_organisation_id, created_at, updated_at, activated_at)
        SELECT i.id, $2::text, $3::text, $4::text, $5::text, $6::text, o.id, i.started_at + make_interval(hours => $7::int), i.started_at + make_interval(hours => $7::int),
@@ -90,10 +58,10 @@ export async function loadDemoCommunicationLinks(m: EntityManager, reference: st
          FROM incidents i JOIN organisations o ON o.code = $8
         WHERE i.reference = $1 AND NOT EXISTS (SELECT 1 FROM communication_links l WHERE l.incident_id = i.id AND l.name = $2::text)
        RETURNING id, created_at`,
-      [reference, link.name, link.channel, link.address, link.schedule, active ? 'ACTIVE' : 'PROPOSED', link.createdAfterHours, link.initiator],
+      [reference, name, channel, address, schedule, active ? 'ACTIVE' : 'PROPOSED', createdAfterHours, initiator],
     );
     if (!row) continue;
-    const invitees = Object.entries(link.invitees);
+    const invitees = Object.entries(linkInvitees);
     await m.query(
       `INSERT INTO communication_link_participants (link_id, organisation_id, status, contact_name, contact_phone, invited_at, responded_at)
        SELECT $1, o.id, p.status, p.contact_name, p.contact_phone, $2::timestamptz,
@@ -104,10 +72,10 @@ export async function loadDemoCommunicationLinks(m: EntityManager, reference: st
       [
         row.id,
         row.created_at,
-        [link.initiator, ...invitees.map(([code]) => code)],
+        [initiator, ...invitees.map(([code]) => code)],
         ['ACCEPTED', ...invitees.map(([, [status]]) => status)],
-        [link.initiatorContact[0], ...invitees.map(([, [, name]]) => name ?? null)],
-        [link.initiatorContact[1], ...invitees.map(([, [, , tel]]) => tel ?? null)],
+        [initiatorContact[0], ...invitees.map(([, [, name]]) => name ?? null)],
+        [initiatorContact[1], ...invitees.map(([, [, , tel]]) => tel ?? null)],
       ],
     );
   }

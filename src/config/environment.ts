@@ -25,6 +25,13 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyAsUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+/** A whole number from `min` to `max`, read from the variable's string: `@Transform(toInt) @IsInt() @Min(min) @Max(max)`. */
+function IntBetween(min: number, max: number): PropertyDecorator {
+  // Applied as the stacked decorators were, the one nearest the property first.
+  const decorators = [Max(max), Min(min), IsInt(), Transform(toInt)];
+  return (target, key) => decorators.forEach((d) => d(target, key));
+}
+
 /**
  * Every environment variable the hub reads, with its default. `.env.example` lists the same
  * variables; `loadConfig` is the only place in the code that reads `process.env`.
@@ -33,7 +40,7 @@ export class Environment {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IntBetween(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -50,13 +57,13 @@ export class Environment {
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   MIGRATIONS_DATABASE_URL?: string;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @IntBetween(1, 200)
   DATABASE_POOL_SIZE = 10;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @IntBetween(100, 60000)
   DATABASE_CONNECT_TIMEOUT_MS = 3000;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  @IntBetween(100, 600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 15000;
 
   @Transform(toBoolean) @IsBoolean()
@@ -68,7 +75,7 @@ export class Environment {
   @IsString()
   EMBEDDED_PG_DIR = '.data/postgres';
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(65535)
+  @IntBetween(1024, 65535)
   EMBEDDED_PG_PORT = 54329;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -92,7 +99,7 @@ export class Environment {
   @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(900)
+  @IntBetween(60, 900)
   JWT_ACCESS_TTL_SECONDS = 900;
 
   /**
@@ -101,19 +108,19 @@ export class Environment {
    * every replica and drop the entry at once; this bounds what nothing announces (a change made in
    * the database directly, an announcement lost while Redis was away). 0: look up every request.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  @IntBetween(0, 300)
   PRINCIPAL_CACHE_SECONDS = 30;
 
-  @Transform(toInt) @IsInt() @Min(3600) @Max(90 * 24 * 3600)
+  @IntBetween(3600, 90 * 24 * 3600)
   REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IntBetween(1, 1000)
   LOGIN_MAX_ACCOUNT_FAILURES = 5;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @IntBetween(1, 100000)
   LOGIN_MAX_ADDRESS_FAILURES = 20;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  @IntBetween(1, 86400)
   LOGIN_LOCK_SECONDS = 900;
 
   @Transform(emptyAsUndefined) @IsOptional() @IsString()
@@ -124,7 +131,7 @@ export class Environment {
   @MinLength(12, { message: 'must be at least 12 characters' })
   HUB_ADMIN_PASSWORD?: string;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  @IntBetween(1, 1000000)
   RATE_LIMIT_PER_MINUTE = 600;
 
   @Transform(emptyAsUndefined) @IsOptional() @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
@@ -133,29 +140,29 @@ export class Environment {
   @Transform(toBoolean) @IsBoolean()
   TRUST_PROXY = false;
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 * 1024)
+  @IntBetween(1024, 10 * 1024 * 1024)
   GRAPHQL_BODY_LIMIT_BYTES = 100 * 1024;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  @IntBetween(2, 50)
   GRAPHQL_MAX_DEPTH = 12;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IntBetween(1, 100)
   GRAPHQL_MAX_ALIASES = 15;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(100000)
+  @IntBetween(100, 100000)
   GRAPHQL_MAX_TOKENS = 3000;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(1000000)
+  @IntBetween(100, 1000000)
   GRAPHQL_MAX_COST = 20000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IntBetween(1, 100)
   GRAPHQL_MAX_DIRECTIVES = 20;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(120000)
+  @IntBetween(0, 120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
   /** Operational picture lines kept in the cache (about 4 KB each); 0 turns the picture's caches off. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1000000)
+  @IntBetween(0, 1000000)
   PICTURE_CACHE_ROWS = 8000;
 
   /**
@@ -166,15 +173,15 @@ export class Environment {
   WS_MAX_PAYLOAD_BYTES?: number;
 
   /** How often open WebSocket connections are checked against the database (revoked credentials close them). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @IntBetween(1, 3600)
   WS_RECHECK_SECONDS = 30;
 
   /** Operations (subscriptions, and queries or mutations while they run) open at once on one WebSocket. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  @IntBetween(1, 10000)
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
   /** Open WebSocket connections of one user session's user or one API key, per replica. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  @IntBetween(1, 10000)
   WS_MAX_SOCKETS_PER_PRINCIPAL = 20;
 
   /** Whether this replica sends webhook deliveries (every replica may: they claim work with SKIP LOCKED). */
@@ -182,30 +189,30 @@ export class Environment {
   WEBHOOK_WORKER = true;
 
   /** How often the worker looks for due deliveries when the last look found none. */
-  @Transform(toInt) @IsInt() @Min(10) @Max(600000)
+  @IntBetween(10, 600000)
   WEBHOOK_POLL_INTERVAL_MS = 1000;
 
   /** Deliveries one worker claims at a time (and sends concurrently). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  @IntBetween(1, 500)
   WEBHOOK_BATCH_SIZE = 20;
 
   /** How long a claim holds: a replica killed after claiming loses its deliveries to another after this. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @IntBetween(1, 3600)
   WEBHOOK_CLAIM_LEASE_SECONDS = 60;
 
   /** The whole request to a receiver, connection to last byte. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  @IntBetween(100, 60000)
   WEBHOOK_TIMEOUT_MS = 5000;
 
   /** Attempts before a delivery is DEAD. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IntBetween(1, 100)
   WEBHOOK_MAX_ATTEMPTS = 10;
 
   /** The wait after the first failure; it doubles with each further one (with jitter), up to WEBHOOK_BACKOFF_MAX_MS. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600000)
+  @IntBetween(1, 3600000)
   WEBHOOK_BACKOFF_BASE_MS = 10000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(86400000)
+  @IntBetween(1, 86400000)
   WEBHOOK_BACKOFF_MAX_MS = 3600000;
 
   /**
@@ -219,7 +226,7 @@ export class Environment {
    * Delivered, dead and skipped deliveries (webhook and e-mail) are deleted this many days after
    * they finished, by the worker, in batches; 0 keeps them until their endpoint or user is deleted.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  @IntBetween(0, 3650)
   OUTBOX_RETENTION_DAYS = 30;
 
   /** E-mail to people (smtp://user:pass@host:587, smtps://… for TLS from the start); unset: no e-mail is sent. */

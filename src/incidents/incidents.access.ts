@@ -1,4 +1,4 @@
-import type { AccessRule, Queryable, Verdicts } from '../common/access/access-rule.js';
+import { rulesOver, verdicts, type AccessRule, type Queryable, type Verdicts } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
@@ -24,33 +24,61 @@ export function incidentVisibleByFacts(p: Principal, f: IncidentFacts): boolean 
   return seesAllIncidents(p) || f.participantOrganisationIds.includes(p.organisationId);
 }
 
+/** Where the records of one kind that live in an incident are, for `rulesInIncident`. */
+export interface IncidentRecords {
+  /** The record's table with its alias, and any join the rules read (`resource_loans l JOIN resource_requests r ON …`). */
+  from: string;
+  /** The record's id column (`l.id`) and its incident's (`r.incident_id`). */
+  id: string;
+  incident: string;
+  /** Beyond seeing the incident, what makes a record visible (SQL), if anything. */
+  visible?: string;
+  /** The statement's parameters from $4 on, which `visible` and the rules' `allowed` may use. */
+  params?: (p: Principal) => unknown[];
+}
+
+/**
+ * The rules over one kind of record that lives in an incident, sharing one statement: the rows
+ * of `from` the principal sees (through the incident, and `visible`), each with what the
+ * permission's `allowed`, an SQL expression, says it may do. $1 are the ids, $2 the principal's
+ * organisation, $3 seesAllIncidents(p), then `params`.
+ */
+export function rulesInIncident(entity: string, records: IncidentRecords) {
+  const visible = records.visible ? ` AND ${records.visible}` : '';
+  return (permission: Permission, forbidden: string, allowed: string | ((p: Principal) => string)): AccessRule<IncidentFacts> => ({
+    permission,
+    entity,
+    forbidden,
+    async decide(p, ids, db): Promise<Verdicts> {
+      return verdicts(
+        await db.query(
+          `SELECT ${records.id}, ${typeof allowed === 'string' ? allowed : allowed(p)} AS allowed FROM ${records.from}
+            WHERE ${records.id} = ANY($1::uuid[]) AND ${incidentVisibleSql(records.incident, '$2', '$3')}${visible}`,
+          [ids, p.organisationId, seesAllIncidents(p), ...(records.params?.(p) ?? [])],
+        ),
+      );
+    },
+  });
+}
+
 interface IncidentRoleRow {
   id: string;
   lead: boolean;
   participant: boolean;
 }
 
-/** One statement for the four incident rules: the caller's organisation's place in each incident. */
+/** One statement for the four incident rules: the incidents the caller sees, and its organisation's place in each. */
 async function roles(p: Principal, ids: readonly string[], db: Queryable): Promise<IncidentRoleRow[]> {
-  return db.query(
+  const rows: IncidentRoleRow[] = await db.query(
     `SELECT i.id, i.lead_organisation_id = $2::uuid AS lead,
             EXISTS (SELECT 1 FROM incident_participants ip WHERE ip.incident_id = i.id AND ip.organisation_id = $2::uuid) AS participant
        FROM incidents i WHERE i.id = ANY($1::uuid[])`,
     [ids, p.organisationId],
   );
+  return rows.filter((r) => seesAllIncidents(p) || r.participant);
 }
 
-function incidentRule(permission: Permission, forbidden: string, allowed: (p: Principal, r: IncidentRoleRow) => boolean): AccessRule<IncidentFacts> {
-  return {
-    permission,
-    entity: 'Incident',
-    forbidden,
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows = await roles(p, ids, db);
-      return new Map(rows.filter((r) => seesAllIncidents(p) || r.participant).map((r) => [r.id, allowed(p, r)]));
-    },
-  };
-}
+const incidentRule = rulesOver('Incident', roles);
 
 export const INCIDENT_ACCESS_RULES: AccessRule<any>[] = [
   {

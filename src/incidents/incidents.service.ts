@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
-import { EventBus } from '../common/events/event-bus.service.js';
 import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
@@ -23,6 +19,8 @@ import { INCIDENT_CHANGED, type IncidentChangedEvent } from './incident-events.j
 import { IncidentStatus } from './models/incident.enums.js';
 import { Incident, INCIDENT_COLUMNS, IncidentParticipant, type IncidentRow } from './models/incident.model.js';
 import type { Organisation } from '../organisations/models/organisation.model.js';
+import { FeatureKit } from '../database/feature-kit.js';
+import { lockOpenIncident, type LockedIncident } from './incident-locks.js';
 
 /** What createIn needs: createIncident's input, and who leads (the caller's organisation, or a scenario's lead). */
 export type NewIncident = Omit<CreateIncidentInput, 'participantOrganisationIds'> & {
@@ -54,10 +52,7 @@ export function formatReference(year: number, n: number): string {
 @Injectable()
 export class IncidentsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly kit: FeatureKit,
     private readonly organisations: OrganisationsService,
   ) {}
 
@@ -65,8 +60,21 @@ export class IncidentsService {
 
   /** `incident(id)`: NOT_FOUND for an incident the caller may not see, exactly as for one that does not exist. */
   async findVisible(ctx: RequestContext, id: string): Promise<Incident> {
-    await this.access.requireAccess(ctx, Permission.IncidentRead, id);
+    await this.kit.access.requireAccess(ctx, Permission.IncidentRead, id);
     return this.load(ctx, id);
+  }
+
+  /**
+   * A write that adds to an open incident, in one transaction: `permission` on the incident
+   * (IncidentContribute, or IncidentUpdate for what only the lead or a coordinator does), the
+   * incident share-locked and refused when closed (lockOpenIncident), then `write` with its
+   * status and participants.
+   */
+  inOpenIncident<T>(ctx: RequestContext, incidentId: string, permission: Permission, write: (tx: Tx, incident: LockedIncident) => Promise<T>): Promise<T> {
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, permission, incidentId, tx.manager);
+      return write(tx, await lockOpenIncident(tx, incidentId));
+    });
   }
 
   /** An incident by id, unchecked: for field resolvers whose parent the caller already sees (report.incident, picture.incident). Batched. */
@@ -77,7 +85,7 @@ export class IncidentsService {
   }
 
   private rowLoader(ctx: RequestContext) {
-    return rowLoader<IncidentRow>(ctx, this.db, 'incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`);
+    return rowLoader<IncidentRow>(ctx, this.kit.db, 'incident', `SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ANY($1::uuid[])`);
   }
 
   /**
@@ -94,7 +102,7 @@ export class IncidentsService {
       'incidentParticipants',
       () =>
         new DataLoader<string, IncidentParticipant[]>(async (ids) => {
-          const rows: ParticipantRow[] = await this.db.query(
+          const rows: ParticipantRow[] = await this.kit.db.query(
             `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at FROM incident_participants ip
               WHERE ip.incident_id = ANY($1::uuid[]) ORDER BY ip.incident_id, ip.lead DESC, ip.joined_at, ip.organisation_id`,
             [ids as string[]],
@@ -141,12 +149,12 @@ export class IncidentsService {
       where.push(`(i.title ILIKE ${pattern} OR i.description ILIKE ${pattern} OR i.reference ILIKE ${pattern} OR i.location_name ILIKE ${pattern})`);
     }
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM incidents i ${filtered}`, params);
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM incidents i ${filtered}`, params);
 
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const pageWhere = [...where];
     if (cursor) pageWhere.push(`(i.created_at, i.id) < (${param(String(cursor[0]))}::timestamptz, ${param(String(cursor[1]))}::uuid)`);
-    const rows: (IncidentRow & { created_key: string })[] = await this.db.query(
+    const rows: (IncidentRow & { created_key: string })[] = await this.kit.db.query(
       `SELECT ${INCIDENT_COLUMNS}, i.created_at::text AS created_key
          FROM incidents i ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
         ORDER BY i.created_at DESC, i.id DESC LIMIT ${param(args.first + 1)}`,
@@ -160,7 +168,7 @@ export class IncidentsService {
   /** LIAISON_OFFICER and up (the guard); the caller's organisation leads, the invited join. */
   async create(ctx: RequestContext, input: CreateIncidentInput): Promise<Incident> {
     const p = ctx.who;
-    return this.tx.run(ctx, (tx) =>
+    return this.kit.tx.run(ctx, (tx) =>
       this.createIn(tx, { ...input, leadOrganisationId: p.organisationId, participantOrganisationIds: input.participantOrganisationIds ?? [] }, 'input.participantOrganisationIds'),
     );
   }
@@ -227,8 +235,8 @@ export class IncidentsService {
 
   /** COORDINATOR, or a LIAISON_OFFICER of the lead organisation; nothing changes in a CLOSED incident. */
   async update(ctx: RequestContext, id: string, input: UpdateIncidentInput): Promise<Incident> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentUpdate, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.IncidentUpdate, id, tx.manager);
       const closing = input.status === IncidentStatus.CLOSED;
       const [row] = await tx.query<IncidentRow>(
         `UPDATE incidents SET title = COALESCE($2, title), description = COALESCE($3, description), category = COALESCE($4, category),
@@ -256,8 +264,8 @@ export class IncidentsService {
 
   /** COORDINATOR, or a LIAISON_OFFICER of a participant; the organisation must be active and not yet take part. */
   async addParticipant(ctx: RequestContext, incidentId: string, organisationId: string): Promise<Incident> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentAddParticipant, incidentId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.IncidentAddParticipant, incidentId, tx.manager);
       // The update locks the incident row, so it cannot be closed meanwhile (and a concurrent close wins cleanly).
       const [row] = await tx.query<IncidentRow>(
         `UPDATE incidents SET updated_at = now() WHERE id = $1 AND status <> 'CLOSED' RETURNING ${INCIDENT_COLUMNS}`,
@@ -287,18 +295,18 @@ export class IncidentsService {
 
   /** The id of the incident with this reference (any letter case), unchecked; null when there is none. */
   async idByReference(reference: string): Promise<string | null> {
-    const [row] = await this.db.query(`SELECT id FROM incidents WHERE reference IN ($1::text, upper($1::text)) LIMIT 1`, [reference]);
+    const [row] = await this.kit.db.query(`SELECT id FROM incidents WHERE reference IN ($1::text, upper($1::text)) LIMIT 1`, [reference]);
     return row?.id ?? null;
   }
 
   /** The organisations taking part in an incident as committed now: the facts of a subscription event that does not carry them. */
   async participantOrganisationIds(incidentId: string): Promise<string[]> {
-    const rows: { organisation_id: string }[] = await this.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);
+    const rows: { organisation_id: string }[] = await this.kit.db.query(`SELECT organisation_id FROM incident_participants WHERE incident_id = $1`, [incidentId]);
     return rows.map((r) => r.organisation_id);
   }
 
   private publishChanged(tx: Tx, incidentId: string): void {
-    tx.onCommit(() => this.events.publish<IncidentChangedEvent>(INCIDENT_CHANGED, { incidentId }));
+    tx.onCommit(() => this.kit.events.publish<IncidentChangedEvent>(INCIDENT_CHANGED, { incidentId }));
     tx.notify({ type: NotificationType.INCIDENT_CHANGED, incidentId, subjectId: incidentId });
   }
 
@@ -309,7 +317,7 @@ export class IncidentsService {
    * for every subscriber in this process (one statement).
    */
   private readonly changedFacts = new PerEvent<IncidentChangedEvent, { incident: Incident; participants: string[] } | null>(async (e) => {
-    const [row]: (IncidentRow & { participant_ids: string[] })[] = await this.db.query(
+    const [row]: (IncidentRow & { participant_ids: string[] })[] = await this.kit.db.query(
       `SELECT ${INCIDENT_COLUMNS}, ARRAY(SELECT ip.organisation_id FROM incident_participants ip WHERE ip.incident_id = incidents.id) AS participant_ids
          FROM incidents WHERE id = $1`,
       [e.incidentId],
@@ -323,9 +331,9 @@ export class IncidentsService {
    */
   changes(ctx: RequestContext) {
     const p = ctx.who;
-    return selectEvents(ctx, 'incidentChanged', this.events.asyncIterator<IncidentChangedEvent>(INCIDENT_CHANGED), async (e) => {
+    return selectEvents(ctx, 'incidentChanged', this.kit.events.asyncIterator<IncidentChangedEvent>(INCIDENT_CHANGED), async (e) => {
       const facts = await this.changedFacts.get(e);
-      return facts && this.access.allowsByFacts(p, Permission.IncidentRead, { participantOrganisationIds: facts.participants }) ? facts.incident : undefined;
+      return facts && this.kit.access.allowsByFacts(p, Permission.IncidentRead, { participantOrganisationIds: facts.participants }) ? facts.incident : undefined;
     });
   }
 }

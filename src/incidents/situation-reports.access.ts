@@ -1,7 +1,7 @@
-import type { AccessRule, Verdicts } from '../common/access/access-rule.js';
+import type { AccessRule } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
-import { isAdmin, seesAllIncidents, type Principal } from '../common/auth/principal.js';
-import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from './incidents.access.js';
+import { isAdmin, type Principal } from '../common/auth/principal.js';
+import { incidentVisibleByFacts, rulesInIncident, type IncidentFacts } from './incidents.access.js';
 
 /**
  * The organisations a report is addressed to, who are asked to acknowledge it: its recipients
@@ -32,35 +32,24 @@ export interface ReportFacts extends IncidentFacts {
   recipientOrganisationIds: readonly string[];
 }
 
+const reportRule = rulesInIncident('SituationReport', {
+  from: 'situation_reports r',
+  id: 'r.id',
+  incident: 'r.incident_id',
+  visible: readableReportSql('$2', '$4'),
+  params: (p) => [isAdmin(p)],
+});
+
 export const SITUATION_REPORT_ACCESS_RULES: AccessRule<any>[] = [
   {
-    permission: Permission.ReportRead,
-    entity: 'SituationReport',
-    forbidden: 'The report is not addressed to your organisation',
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string }[] = await db.query(
-        `SELECT r.id FROM situation_reports r
-          WHERE r.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')} AND ${readableReportSql('$2', '$4')}`,
-        [ids, p.organisationId, seesAllIncidents(p), isAdmin(p)],
-      );
-      return new Map(rows.map((r) => [r.id, true]));
-    },
+    ...reportRule(Permission.ReportRead, 'The report is not addressed to your organisation', 'true'),
     fromFacts: (p: Principal, f: ReportFacts) =>
       incidentVisibleByFacts(p, f) &&
       (isAdmin(p) || f.visibility === 'ALL_PARTICIPANTS' || f.organisationId === p.organisationId || f.recipientOrganisationIds.includes(p.organisationId)),
   },
-  {
-    permission: Permission.ReportAcknowledge,
-    entity: 'SituationReport',
-    forbidden: 'Only an organisation the report is addressed to, other than its author, acknowledges it',
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string; allowed: boolean }[] = await db.query(
-        `SELECT r.id, r.organisation_id <> $2::uuid AND EXISTS (SELECT 1 FROM (${ADDRESSEES_SQL}) t WHERE t.organisation_id = $2::uuid) AS allowed
-           FROM situation_reports r
-          WHERE r.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')} AND ${readableReportSql('$2', '$4')}`,
-        [ids, p.organisationId, seesAllIncidents(p), isAdmin(p)],
-      );
-      return new Map(rows.map((r) => [r.id, r.allowed]));
-    },
-  },
+  reportRule(
+    Permission.ReportAcknowledge,
+    'Only an organisation the report is addressed to, other than its author, acknowledges it',
+    `r.organisation_id <> $2::uuid AND EXISTS (SELECT 1 FROM (${ADDRESSEES_SQL}) t WHERE t.organisation_id = $2::uuid)`,
+  ),
 ];

@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
-import { TransactionService } from '../database/transaction.service.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
-import { EventBus } from '../common/events/event-bus.service.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -22,6 +17,7 @@ import { incidentVisibleSql } from './incidents.access.js';
 import { ReportVisibility } from './models/incident.enums.js';
 import { ReportAcknowledgement, REPORT_COLUMNS, SituationReport, type SituationReportRow } from './models/situation-report.model.js';
 import { ADDRESSEES_SQL, readableReportSql, type ReportFacts } from './situation-reports.access.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 
 /** SituationReport.acknowledgements' element, oldest first. */
@@ -40,10 +36,7 @@ interface AckRow {
 @Injectable()
 export class SituationReportsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly kit: FeatureKit,
     private readonly users: UsersService,
   ) {}
 
@@ -54,10 +47,7 @@ export class SituationReportsService {
    * report (ALL_PARTICIPANTS, own, or a recipient; ADMIN all), whether it exists or not.
    */
   async findReadable(ctx: RequestContext, id: string): Promise<SituationReport> {
-    await this.access.requireAccess(ctx, Permission.ReportRead, id);
-    const report = await this.load(ctx, id);
-    if (!report) throw new NotFoundError('SituationReport', id);
-    return report;
+    return this.kit.access.readChecked(ctx, Permission.ReportRead, id, () => this.load(ctx, id));
   }
 
   /** A report by id, unchecked: for callers that check (findReadable, supersedes). Batched per request. */
@@ -66,7 +56,7 @@ export class SituationReportsService {
       'situationReport',
       () =>
         new DataLoader<string, SituationReport | null>(async (ids) => {
-          const rows: SituationReportRow[] = await this.db.query(`SELECT ${REPORT_COLUMNS} FROM situation_reports r WHERE r.id = ANY($1::uuid[])`, [ids as string[]]);
+          const rows: SituationReportRow[] = await this.kit.db.query(`SELECT ${REPORT_COLUMNS} FROM situation_reports r WHERE r.id = ANY($1::uuid[])`, [ids as string[]]);
           const byId = new Map(rows.map((r) => [r.id, SituationReport.fromRow(r)]));
           return ids.map((rid) => byId.get(rid) ?? null);
         }),
@@ -77,7 +67,7 @@ export class SituationReportsService {
   /** SituationReport.supersedes: the previous version, when the caller may read it too. */
   async supersedes(ctx: RequestContext, report: SituationReport): Promise<SituationReport | null> {
     if (!report.supersedesId) return null;
-    const readable = await this.access.checkAccess(ctx, Permission.ReportRead, [report.supersedesId]);
+    const readable = await this.kit.access.checkAccess(ctx, Permission.ReportRead, [report.supersedesId]);
     return readable.has(report.supersedesId) ? this.load(ctx, report.supersedesId) : null;
   }
 
@@ -96,7 +86,7 @@ export class SituationReportsService {
       () =>
         new DataLoader<string, Connection<SituationReport>>(async (ids) => {
           const readable = readableReportSql('$2', '$3');
-          const rows: (SituationReportRow & { parent_id: string; total: number; submitted_key: string | null })[] = await this.db.query(
+          const rows: (SituationReportRow & { parent_id: string; total: number; submitted_key: string | null })[] = await this.kit.db.query(
             `SELECT i.id AS parent_id, t.total, page.* FROM unnest($1::uuid[]) AS i(id)
                CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM situation_reports r
                                     WHERE r.incident_id = i.id AND ($4::uuid IS NULL OR r.organisation_id = $4) AND ${readable}) t
@@ -136,7 +126,7 @@ export class SituationReportsService {
       'reportAcknowledgements',
       () =>
         new DataLoader<string, ReportAcknowledgement[]>(async (ids) => {
-          const rows: AckRow[] = await this.db.query(
+          const rows: AckRow[] = await this.kit.db.query(
             `SELECT report_id, organisation_id, acknowledged_by_user_id, acknowledged_at FROM situation_report_acknowledgements
               WHERE report_id = ANY($1::uuid[]) ORDER BY acknowledged_at, organisation_id`,
             [ids as string[]],
@@ -162,7 +152,7 @@ export class SituationReportsService {
       'reportPendingAcknowledgements',
       () =>
         new DataLoader<string, string[]>(async (ids) => {
-          const rows: { report_id: string; organisation_id: string }[] = await this.db.query(
+          const rows: { report_id: string; organisation_id: string }[] = await this.kit.db.query(
             `SELECT r.id AS report_id, t.organisation_id FROM situation_reports r
                CROSS JOIN LATERAL (${ADDRESSEES_SQL}) t
               WHERE r.id = ANY($1::uuid[])
@@ -194,7 +184,7 @@ export class SituationReportsService {
       throw BadUserInputError.field('input.recipientOrganisationIds', 'input.recipientOrganisationIds is only for RESTRICTED reports');
     }
 
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       // One statement: the access check with a share lock on the incident (it stays open until
       // commit, and nobody joins meanwhile), then the participant's version counter, only when
       // the incident is open. The counter's row lock orders one organisation's concurrent
@@ -270,7 +260,7 @@ export class SituationReportsService {
         details: { incidentId, version: row.version, operationalStatus: row.operational_status, visibility: row.visibility, recipientOrganisationIds: recipients },
       });
       const event: SituationReportSubmittedEvent = { reportId: id, incidentId, report: toJson(row), participantOrganisationIds: counter.participants };
-      tx.onCommit(() => this.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, event));
+      tx.onCommit(() => this.kit.events.publish<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED, event));
       // A RESTRICTED report is addressed to its recipients: their people may ask to be e-mailed about it.
       const addressed = row.visibility === ReportVisibility.RESTRICTED ? [{ topic: NotificationTopic.RESTRICTED_REPORT, organisationIds: recipients }] as const : undefined;
       tx.notify({ type: NotificationType.SITUATION_REPORT_SUBMITTED, incidentId, subjectId: id, addressed });
@@ -285,8 +275,8 @@ export class SituationReportsService {
   async acknowledge(ctx: RequestContext, id: string): Promise<SituationReport> {
     const p = ctx.who;
     const report = await this.findReadable(ctx, id);
-    await this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.ReportAcknowledge, id, tx.manager);
+    await this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.ReportAcknowledge, id, tx.manager);
       // Share-locked, so that the incident cannot close while the acknowledgement is written.
       const [open] = await tx.query(`SELECT 1 FROM incidents WHERE id = $1 AND status <> 'CLOSED' FOR SHARE`, [report.incidentId]);
       if (!open) throw new ConflictError(ConflictReason.INCIDENT_CLOSED, 'The incident is closed; nothing can be added to it');
@@ -311,7 +301,7 @@ export class SituationReportsService {
     if (e.report && e.participantOrganisationIds) {
       return { report: reportFromJson(e.report), participants: e.participantOrganisationIds };
     }
-    const [row]: (SituationReportRow & { participant_ids: string[] })[] = await this.db.query(
+    const [row]: (SituationReportRow & { participant_ids: string[] })[] = await this.kit.db.query(
       `SELECT ${REPORT_COLUMNS}, ARRAY(SELECT ip.organisation_id FROM incident_participants ip WHERE ip.incident_id = r.incident_id) AS participant_ids
          FROM situation_reports r WHERE r.id = $1`,
       [e.reportId],
@@ -327,9 +317,9 @@ export class SituationReportsService {
    * subscribe time).
    */
   async submitted(ctx: RequestContext, incidentId?: string) {
-    if (incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
+    if (incidentId) await this.kit.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
     const p = ctx.who;
-    const source = this.events.asyncIterator<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED);
+    const source = this.kit.events.asyncIterator<SituationReportSubmittedEvent>(SITUATION_REPORT_SUBMITTED);
     return selectEvents(ctx, 'situationReportSubmitted', source, async (e) => {
       if (incidentId && e.incidentId !== incidentId) return undefined;
       const facts = await this.submittedFacts.get(e);
@@ -341,7 +331,7 @@ export class SituationReportsService {
         visibility: report.visibility,
         recipientOrganisationIds: report.recipientOrganisationIds,
       };
-      if (!this.access.allowsByFacts(p, Permission.ReportRead, readable)) return undefined;
+      if (!this.kit.access.allowsByFacts(p, Permission.ReportRead, readable)) return undefined;
       return facts.report;
     });
   }

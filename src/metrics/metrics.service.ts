@@ -48,28 +48,30 @@ export class MetricsService {
   /** One read per scrape, shared by both gauges (a scrape collects them concurrently). */
   private webhookQueueRead: Promise<void> | undefined;
 
-  private readonly webhookQueueDepth = new Gauge({
-    name: 'hub_webhook_queue_depth',
-    help: 'Webhook deliveries waiting to be sent (pending or being sent)',
-    registers: [this.registry],
-    collect: async () => {
-      await this.readWebhookQueue();
-      if (this.webhookQueue) this.webhookQueueDepth.set(this.webhookQueue.depth);
-    },
-  });
+  private readonly webhookQueueDepth = this.webhookQueueGauge('hub_webhook_queue_depth', 'Webhook deliveries waiting to be sent (pending or being sent)', (q) => q.depth);
 
-  private readonly webhookOldestAge = new Gauge({
-    name: 'hub_webhook_oldest_pending_age_seconds',
-    help: 'Age of the oldest webhook delivery not yet sent (0 when none waits)',
-    registers: [this.registry],
-    collect: async () => {
-      await this.readWebhookQueue();
-      if (this.webhookQueue) this.webhookOldestAge.set(this.webhookQueue.oldestAgeSeconds);
-    },
-  });
+  private readonly webhookOldestAge = this.webhookQueueGauge(
+    'hub_webhook_oldest_pending_age_seconds',
+    'Age of the oldest webhook delivery not yet sent (0 when none waits)',
+    (q) => q.oldestAgeSeconds,
+  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+  }
+
+  /** A gauge of the webhook queue: `value` of the one read per scrape that all such gauges share. */
+  private webhookQueueGauge(name: string, help: string, value: (q: { depth: number; oldestAgeSeconds: number }) => number): Gauge {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect: async () => {
+        await this.readWebhookQueue();
+        if (this.webhookQueue) gauge.set(value(this.webhookQueue));
+      },
+    });
+    return gauge;
   }
 
   recordGraphqlRequest(operationName: string | undefined | null, type: string, outcome: 'ok' | 'error', seconds: number): void {

@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
-import { isAdmin } from '../common/auth/principal.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
-import { TransactionService } from '../database/transaction.service.js';
 import { RefusedAddressError, resolveAllowed } from './address-guard.js';
 import type { RegisterWebhookEndpointInput, RotateWebhookSecretInput, UpdateWebhookEndpointInput, WebhookDeliveriesArgs } from './dto/webhook-endpoint.inputs.js';
 import { type AttemptRow, DELIVERY_COLUMNS, WebhookDelivery, WebhookDeliveryAttempt, type WebhookDeliveryRow } from './models/webhook-delivery.model.js';
 import { ENDPOINT_COLUMNS, WebhookEndpoint, type WebhookEndpointRow, type WebhookEndpointWithSecret } from './models/webhook-endpoint.model.js';
 import { organisationPrincipal } from './webhook-payloads.service.js';
 import { newWebhookSecret } from './webhook-signature.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /**
  * Webhook endpoints and their delivery log: LIAISON_OFFICER and up (and API keys with
@@ -27,24 +23,16 @@ import { newWebhookSecret } from './webhook-signature.js';
 @Injectable()
 export class WebhookEndpointsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly config: AppConfig,
   ) {}
 
   async list(ctx: RequestContext, organisationId?: string): Promise<WebhookEndpoint[]> {
-    // Another organisation's endpoints are not even listed: NOT_FOUND. Without an organisation,
-    // ADMIN lists every endpoint and the others their own organisation's.
-    if (organisationId) {
-      const allowed = await this.access.checkAccess(ctx, Permission.OrganisationWebhooksManage, [organisationId]);
-      if (!allowed.size) throw new NotFoundError('Webhook endpoints of organisation', organisationId);
-    } else if (!isAdmin(ctx.who)) {
-      organisationId = ctx.who.organisationId;
-    }
-    const rows: WebhookEndpointRow[] = await this.db.query(
+    // Another organisation's endpoints are not even listed: NOT_FOUND.
+    const owner = await this.kit.access.listedOrganisation(ctx, Permission.OrganisationWebhooksManage, organisationId, 'Webhook endpoints of organisation');
+    const rows: WebhookEndpointRow[] = await this.kit.db.query(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE ($1::uuid IS NULL OR organisation_id = $1) ORDER BY created_at, id`,
-      [organisationId ?? null],
+      [owner],
     );
     return rows.map(WebhookEndpoint.fromRow);
   }
@@ -54,13 +42,13 @@ export class WebhookEndpointsService {
     const organisationId = input.organisationId ?? p.organisationId;
     await this.checkUrl('input.url', input.url);
     const secret = newWebhookSecret();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.OrganisationWebhooksManage, organisationId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.OrganisationWebhooksManage, organisationId, tx.manager);
       if (input.incidentId) {
         // The filter names an incident the receiving organisation sees (not merely the caller: ADMIN sees all).
         const asOrganisation = new RequestContext(ctx.requestId, ctx.clientAddress);
         asOrganisation.principal = organisationPrincipal(organisationId);
-        await this.access.requireAccess(asOrganisation, Permission.IncidentRead, input.incidentId, tx.manager);
+        await this.kit.access.requireAccess(asOrganisation, Permission.IncidentRead, input.incidentId, tx.manager);
       }
       const [row] = await tx.query<WebhookEndpointRow>(
         `INSERT INTO webhook_endpoints (organisation_id, name, url, event_types, incident_id, secret, created_by_user_id, created_by_api_key_id)
@@ -79,8 +67,8 @@ export class WebhookEndpointsService {
 
   async update(ctx: RequestContext, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
     if (input.url !== undefined) await this.checkUrl('input.url', input.url);
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.WebhookEndpointManage, input.id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.WebhookEndpointManage, input.id, tx.manager);
       const [row] = await tx.query<WebhookEndpointRow>(
         `UPDATE webhook_endpoints SET name = COALESCE($2, name), url = COALESCE($3, url), event_types = COALESCE($4, event_types),
                 enabled = COALESCE($5, enabled), updated_at = clock_timestamp()
@@ -100,8 +88,8 @@ export class WebhookEndpointsService {
    */
   async rotate(ctx: RequestContext, input: RotateWebhookSecretInput): Promise<WebhookEndpointWithSecret> {
     const secret = newWebhookSecret();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.WebhookEndpointManage, input.id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.WebhookEndpointManage, input.id, tx.manager);
       const overlap = input.overlapMinutes > 0;
       const [row] = await tx.query<WebhookEndpointRow>(
         `UPDATE webhook_endpoints
@@ -118,8 +106,8 @@ export class WebhookEndpointsService {
 
   /** Deletes the endpoint with its deliveries (pending ones are not sent) and their log. */
   async delete(ctx: RequestContext, id: string): Promise<string> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.WebhookEndpointManage, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.WebhookEndpointManage, id, tx.manager);
       const [row] = await tx.query<WebhookEndpointRow>(`DELETE FROM webhook_endpoints WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id]);
       tx.audit({ action: 'webhookEndpoint.delete', entityType: 'WebhookEndpoint', entityId: id, details: { organisationId: row.organisation_id, name: row.name, url: row.url } });
       return id;
@@ -128,8 +116,8 @@ export class WebhookEndpointsService {
 
   /** A test delivery through the outbox, sent by the worker like any other (and logged like one). */
   async sendTest(ctx: RequestContext, endpointId: string): Promise<WebhookDelivery> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.WebhookEndpointManage, endpointId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.WebhookEndpointManage, endpointId, tx.manager);
       const [endpoint] = await tx.query<WebhookEndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = $1 FOR SHARE`, [endpointId]);
       if (!endpoint.enabled) throw new ConflictError(ConflictReason.INVALID_STATE_TRANSITION, 'The endpoint is disabled; enable it to send it a test event');
       const [row] = await tx.query<WebhookDeliveryRow>(
@@ -147,10 +135,10 @@ export class WebhookEndpointsService {
    * see happened.
    */
   async deliveries(ctx: RequestContext, args: WebhookDeliveriesArgs): Promise<Connection<WebhookDelivery>> {
-    await this.access.requireAccess(ctx, Permission.WebhookEndpointManage, args.endpointId);
+    await this.kit.access.requireAccess(ctx, Permission.WebhookEndpointManage, args.endpointId);
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM outbox_deliveries WHERE endpoint_id = $1 AND status <> 'SKIPPED'`, [args.endpointId]);
-    const rows: (WebhookDeliveryRow & { created_at_text: string })[] = await this.db.query(
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM outbox_deliveries WHERE endpoint_id = $1 AND status <> 'SKIPPED'`, [args.endpointId]);
+    const rows: (WebhookDeliveryRow & { created_at_text: string })[] = await this.kit.db.query(
       `SELECT ${DELIVERY_COLUMNS}, created_at::text AS created_at_text FROM outbox_deliveries
         WHERE endpoint_id = $1 AND status <> 'SKIPPED' AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,
@@ -165,7 +153,7 @@ export class WebhookEndpointsService {
       'webhookDeliveryAttempts',
       () =>
         new DataLoader<string, WebhookDeliveryAttempt[]>(async (ids) => {
-          const rows: AttemptRow[] = await this.db.query(
+          const rows: AttemptRow[] = await this.kit.db.query(
             `SELECT delivery_id, attempt, started_at, duration_ms, status_code, error FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt`,
             [ids as string[]],
           );

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin } from '../common/auth/principal.js';
-import { TransactionService } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { DirectoryCache } from '../common/cache/picture-stamps.js';
 import { AppConfig } from '../config/app-config.js';
@@ -16,6 +12,7 @@ import type { CreateOrganisationInput, UpdateOrganisationInput } from './dto/org
 import type { OrganisationsArgs } from './dto/organisations.args.js';
 import type { OrganisationKind } from './models/organisation-kind.enum.js';
 import { Organisation } from './models/organisation.model.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** An `organisations` row as this service selects it (ORG_COLUMNS): the model's own fields. */
 interface OrganisationRow {
@@ -39,9 +36,7 @@ export class OrganisationsService {
   private readonly directory: DirectoryCache<OrganisationRow>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly credentials: CredentialAnnouncements,
     config: AppConfig,
   ) {
@@ -53,9 +48,9 @@ export class OrganisationsService {
     const pattern = args.search ? `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const where = `($1::text IS NULL OR o.name ILIKE $1 OR o.code ILIKE $1) AND ($2::text[] IS NULL OR o.kind = ANY($2))`;
     const params = [pattern, args.kind?.length ? args.kind : null];
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM organisations o WHERE ${where}`, params);
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM organisations o WHERE ${where}`, params);
     const cursor = decodeCursor(args.after, ['text', 'uuid']);
-    const rows: OrganisationRow[] = await this.db.query(
+    const rows: OrganisationRow[] = await this.kit.db.query(
       `SELECT ${ORG_COLUMNS} FROM organisations o
         WHERE ${where} AND ($3::text IS NULL OR (lower(o.name), o.id) > ($3, $4::uuid))
         ORDER BY lower(o.name), o.id LIMIT $5`,
@@ -89,11 +84,11 @@ export class OrganisationsService {
   }
 
   private loader(ctx: RequestContext) {
-    return rowLoader<OrganisationRow>(ctx, this.db, 'organisation', `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = ANY($1::uuid[])`);
+    return rowLoader<OrganisationRow>(ctx, this.kit.db, 'organisation', `SELECT ${ORG_COLUMNS} FROM organisations WHERE id = ANY($1::uuid[])`);
   }
 
   async create(ctx: RequestContext, input: CreateOrganisationInput): Promise<Organisation> {
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [row] = await tx.query(
         `INSERT INTO organisations (name, code, kind, duty_officer_phone, email) VALUES ($1, $2, $3, $4, $5) RETURNING ${ORG_COLUMNS}`,
         [input.name, input.code, input.kind, input.dutyOfficerPhone ?? null, input.email ?? null],
@@ -105,12 +100,12 @@ export class OrganisationsService {
 
   /** ADMIN changes anything; a LIAISON_OFFICER only the own organisation's duty phone and email. */
   async update(ctx: RequestContext, id: string, input: UpdateOrganisationInput): Promise<Organisation> {
-    await this.access.requireAccess(ctx, Permission.OrganisationUpdate, id);
+    await this.kit.access.requireAccess(ctx, Permission.OrganisationUpdate, id);
     if (!isAdmin(ctx.who)) {
       const adminOnly = (['name', 'kind', 'active'] as const).filter((k) => input[k] !== undefined);
       if (adminOnly.length) throw new ForbiddenError(`Only ADMIN may change ${adminOnly.join(', ')}`);
     }
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [row] = await tx.query(
         `UPDATE organisations SET name = COALESCE($2, name), kind = COALESCE($3, kind),
                 duty_officer_phone = COALESCE($4, duty_officer_phone), email = COALESCE($5, email),

@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
-import { TransactionService } from '../database/transaction.service.js';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -12,20 +8,19 @@ import { HOLDING_COLUMNS, ResourceHolding, type ResourceHoldingRow } from './mod
 import type { ResourceCategory } from './models/resource.enums.js';
 import { RESOURCE_TYPE_COLUMNS, ResourceType, type ResourceTypeRow } from './models/resource-type.model.js';
 import { ResourceLoaders } from './resource.loaders.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** The shared resource catalogue and every organisation's holdings: readable by any principal. */
 @Injectable()
 export class ResourceCatalogueService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly loaders: ResourceLoaders,
   ) {}
 
   /** The catalogue in category, then name order. */
   async listTypes(_ctx: RequestContext, category?: ResourceCategory): Promise<ResourceType[]> {
-    const rows: ResourceTypeRow[] = await this.db.query(
+    const rows: ResourceTypeRow[] = await this.kit.db.query(
       `SELECT ${RESOURCE_TYPE_COLUMNS} FROM resource_types WHERE ($1::text IS NULL OR category = $1) ORDER BY category, lower(name), id`,
       [category ?? null],
     );
@@ -33,7 +28,7 @@ export class ResourceCatalogueService {
   }
 
   async createType(ctx: RequestContext, input: CreateResourceTypeInput): Promise<ResourceType> {
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [row] = await tx.query<ResourceTypeRow>(
         `INSERT INTO resource_types (code, name, category, unit, description) VALUES ($1, $2, $3, $4, $5) RETURNING ${RESOURCE_TYPE_COLUMNS}`,
         [input.code, input.name, input.category, input.unit, input.description ?? null],
@@ -51,7 +46,7 @@ export class ResourceCatalogueService {
 
   /** Holdings, filtered by type and organisation, in organisation then type order. */
   async listHoldings(_ctx: RequestContext, resourceTypeId?: string, organisationId?: string): Promise<ResourceHolding[]> {
-    const rows: ResourceHoldingRow[] = await this.db.query(
+    const rows: ResourceHoldingRow[] = await this.kit.db.query(
       `SELECT ${HOLDING_COLUMNS} FROM resource_holdings h
          JOIN organisations o ON o.id = h.organisation_id JOIN resource_types t ON t.id = h.resource_type_id
         WHERE ($1::uuid IS NULL OR h.resource_type_id = $1) AND ($2::uuid IS NULL OR h.organisation_id = $2)
@@ -79,8 +74,8 @@ export class ResourceCatalogueService {
   async setHolding(ctx: RequestContext, input: SetResourceHoldingInput): Promise<ResourceHolding> {
     const p = ctx.who;
     const organisationId = input.organisationId ?? p.organisationId;
-    await this.access.requireAccess(ctx, Permission.OrganisationHoldingsWrite, organisationId);
-    return this.tx.run(ctx, async (tx) => {
+    await this.kit.access.requireAccess(ctx, Permission.OrganisationHoldingsWrite, organisationId);
+    return this.kit.tx.run(ctx, async (tx) => {
       const [type] = await tx.query(`SELECT id FROM resource_types WHERE id = $1`, [input.resourceTypeId]);
       if (!type) throw new NotFoundError('ResourceType', input.resourceTypeId);
 

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { StampedCache, stampedRows, type PictureStamps } from '../common/cache/picture-stamps.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { NotFoundError } from '../common/errors/domain-errors.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
@@ -25,6 +22,7 @@ import { ResourceEventsService } from './resource-events.service.js';
 import { MATCHES_SQL } from './resource-matching.js';
 import { OPEN_REQUEST_ORDER, ResourceLoaders } from './resource.loaders.js';
 import { invalidTransition } from './resources.errors.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** Keyset of request lists: newest first. Microseconds in the cursor, so no two rows tie by accident. */
 const SORT_AT = `to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_at`;
@@ -35,9 +33,7 @@ export class ResourceRequestsService {
   private readonly openForPictures: StampedCache<ResourceRequestRow>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly loaders: ResourceLoaders,
     private readonly events: ResourceEventsService,
     config: AppConfig,
@@ -49,14 +45,14 @@ export class ResourceRequestsService {
   async list(ctx: RequestContext, args: ResourceRequestsArgs): Promise<Connection<ResourceRequest>> {
     const p = ctx.who;
     const f = args.filter ?? {};
-    if (f.incidentId) await this.access.requireAccess(ctx, Permission.IncidentRead, f.incidentId);
+    if (f.incidentId) await this.kit.access.requireAccess(ctx, Permission.IncidentRead, f.incidentId);
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const where = `($1::uuid IS NULL OR r.incident_id = $1) AND ($2::text[] IS NULL OR r.status = ANY($2))
       AND ($3::uuid IS NULL OR r.resource_type_id = $3) AND ($4::uuid IS NULL OR r.requesting_organisation_id = $4)
       AND ${incidentVisibleSql('r.incident_id', '$6', '$5')}`;
     const params = [f.incidentId ?? null, f.status?.length ? f.status : null, f.resourceTypeId ?? null, f.requestingOrganisationId ?? null, seesAllIncidents(p), p.organisationId];
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM resource_requests r WHERE ${where}`, params);
-    const rows: SortedRow[] = await this.db.query(
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM resource_requests r WHERE ${where}`, params);
+    const rows: SortedRow[] = await this.kit.db.query(
       `SELECT ${REQUEST_COLUMNS}, ${SORT_AT} FROM resource_requests r
         WHERE ${where} AND ($7::timestamptz IS NULL OR (r.created_at, r.id) < ($7::timestamptz, $8::uuid))
         ORDER BY r.created_at DESC, r.id DESC LIMIT $9`,
@@ -92,7 +88,7 @@ export class ResourceRequestsService {
   }
 
   private async countForIncident(incidentId: string, status: string[] | null): Promise<number> {
-    const [{ total }] = await this.db.query(
+    const [{ total }] = await this.kit.db.query(
       `SELECT count(*)::int AS total FROM resource_requests r WHERE r.incident_id = $1 AND ($2::text[] IS NULL OR r.status = ANY($2))`,
       [incidentId, status],
     );
@@ -106,7 +102,7 @@ export class ResourceRequestsService {
   async openForPicture(incidentId: string, stamps: PictureStamps): Promise<ResourceRequest[]> {
     const rows = await stampedRows(
       this.openForPictures,
-      this.db,
+      this.kit.db,
       incidentId,
       stamps,
       `SELECT s.incident_stamp, s.directory_stamp, ${REQUEST_COLUMNS}
@@ -118,7 +114,7 @@ export class ResourceRequestsService {
 
   /** A request the caller may see; NOT_FOUND otherwise (whether or not it exists). */
   async findVisible(ctx: RequestContext, id: string): Promise<ResourceRequest> {
-    await this.access.requireAccess(ctx, Permission.RequestRead, id);
+    await this.kit.access.requireAccess(ctx, Permission.RequestRead, id);
     return this.byId(ctx, id);
   }
 
@@ -135,8 +131,8 @@ export class ResourceRequestsService {
 
   /** A participant asks for a resource for its own organisation (EDXL-RM RequestResource). */
   async create(ctx: RequestContext, input: CreateResourceRequestInput): Promise<ResourceRequest> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentContribute, input.incidentId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.IncidentContribute, input.incidentId, tx.manager);
       const incident = await lockIncident(tx, input.incidentId);
       if (incident.status === IncidentStatus.CLOSED) throw incidentClosedError();
       return this.createIn(ctx, tx, incident, ctx.who.organisationId, input);
@@ -192,8 +188,8 @@ export class ResourceRequestsService {
    * are cancelled (their quantity goes back to the holdings); dispatched loans stay until returned.
    */
   async cancel(ctx: RequestContext, id: string): Promise<ResourceRequest> {
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.RequestManage, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.RequestManage, id, tx.manager);
       const incident = await lockIncidentOfRequest(tx, id);
       const request = await lockRequest(tx, id);
       if (incident.status === IncidentStatus.CLOSED) throw incidentClosedError();
@@ -230,8 +226,8 @@ export class ResourceRequestsService {
    * (see resource-matching.ts), in one query. COORDINATOR, or the requesting organisation.
    */
   async matches(ctx: RequestContext, args: ResourceMatchesArgs): Promise<ResourceMatch[]> {
-    await this.access.requireAccess(ctx, Permission.RequestManage, args.requestId);
-    const rows: (ResourceHoldingRow & { quantity_offered: number; distance_km: number | null; score: number })[] = await this.db.query(MATCHES_SQL, [
+    await this.kit.access.requireAccess(ctx, Permission.RequestManage, args.requestId);
+    const rows: (ResourceHoldingRow & { quantity_offered: number; distance_km: number | null; score: number })[] = await this.kit.db.query(MATCHES_SQL, [
       args.requestId,
       args.first,
     ]);

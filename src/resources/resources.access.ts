@@ -1,9 +1,9 @@
-import type { AccessRule, Queryable, Verdicts } from '../common/access/access-rule.js';
+import type { AccessRule, Verdicts } from '../common/access/access-rule.js';
 import { verdicts } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
-import { isAdmin, isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
+import { isAdmin, isAtLeast, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, rulesInIncident, type IncidentFacts } from '../incidents/incidents.access.js';
 
 /*
  * Requests and loans live in an incident: whoever sees the incident sees them (DESIGN.md,
@@ -20,40 +20,9 @@ export type ResourceEventFacts = IncidentFacts;
 type Allowed = (p: Principal) => string;
 
 /** A rule over requests. */
-function requestRule(permission: Permission, forbidden: string, allowed: Allowed): AccessRule<ResourceEventFacts> {
-  return {
-    permission,
-    entity: 'ResourceRequest',
-    forbidden,
-    async decide(p: Principal, ids: readonly string[], db: Queryable): Promise<Verdicts> {
-      return verdicts(
-        await db.query(
-          `SELECT r.id, ${allowed(p)} AS allowed FROM resource_requests r
-            WHERE r.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')}`,
-          [ids, p.organisationId, seesAllIncidents(p)],
-        ),
-      );
-    },
-  };
-}
-
+const requestRule = rulesInIncident('ResourceRequest', { from: 'resource_requests r', id: 'r.id', incident: 'r.incident_id' });
 /** A rule over loans, each with its request `r`. */
-function loanRule(permission: Permission, forbidden: string, allowed: Allowed): AccessRule<ResourceEventFacts> {
-  return {
-    permission,
-    entity: 'ResourceLoan',
-    forbidden,
-    async decide(p: Principal, ids: readonly string[], db: Queryable): Promise<Verdicts> {
-      return verdicts(
-        await db.query(
-          `SELECT l.id, ${allowed(p)} AS allowed FROM resource_loans l JOIN resource_requests r ON r.id = l.request_id
-            WHERE l.id = ANY($1::uuid[]) AND ${incidentVisibleSql('r.incident_id', '$2', '$3')}`,
-          [ids, p.organisationId, seesAllIncidents(p)],
-        ),
-      );
-    },
-  };
-}
+const loanRule = rulesInIncident('ResourceLoan', { from: 'resource_loans l JOIN resource_requests r ON r.id = l.request_id', id: 'l.id', incident: 'r.incident_id' });
 
 const WHOEVER_SEES_IT: Allowed = () => 'true';
 /** The requesting organisation, or a coordinator (ADMIN included); the guard has checked the role within the organisation. */

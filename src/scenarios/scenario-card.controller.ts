@@ -5,7 +5,7 @@ import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { BadUserInputError } from '../common/errors/domain-errors.js';
 import { DomainErrorHttpFilter } from '../common/errors/domain-error-http.filter.js';
-import { errorBody } from '../common/errors/error-body.js';
+import { pageFormat, sendPage } from '../common/http/printable-page.js';
 import { isUuid } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
@@ -29,21 +29,9 @@ export class ScenarioCardController {
   @Get(':id/card')
   async card(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a scenario UUID');
-    if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
-    res.setHeader('Vary', 'Accept');
-    if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The card is available as text/html or application/json')));
-      return;
-    }
+    const wanted = pageFormat(format, req, res, 'card');
+    if (!wanted) return;
     const card = await this.scenarios.card(ctx, id.toLowerCase());
-    res.setHeader('Cache-Control', 'no-store');
-    if (wanted === 'json' || wanted === 'application/json') {
-      res.status(200).json(card);
-      return;
-    }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(renderScenarioCardHtml(card, { timeZone: this.config.timeZone }));
+    sendPage(res, wanted, card, () => renderScenarioCardHtml(card, { timeZone: this.config.timeZone }));
   }
 }

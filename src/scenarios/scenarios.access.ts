@@ -1,4 +1,4 @@
-import type { AccessRule, Queryable, Verdicts } from '../common/access/access-rule.js';
+import { rulesOver, type AccessRule, type Queryable } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
@@ -30,16 +30,7 @@ async function roles(p: Principal, ids: readonly string[], db: Queryable): Promi
   );
 }
 
-function scenarioRule(permission: Permission, forbidden: string, allowed: (p: Principal, r: ScenarioRoleRow) => boolean): AccessRule {
-  return {
-    permission,
-    entity: 'Scenario',
-    forbidden,
-    async decide(p, ids, db): Promise<Verdicts> {
-      return new Map((await roles(p, ids, db)).map((r) => [r.id, allowed(p, r)]));
-    },
-  };
-}
+const scenarioRule = rulesOver('Scenario', roles);
 
 /** docs/scenarios.md, "Who may do what". */
 export const SCENARIO_ACCESS_RULES: AccessRule[] = [

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
@@ -11,7 +8,7 @@ import { ConflictReason } from '../common/errors/error-codes.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { likePattern } from '../incidents/incidents.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { ResourceCatalogueService } from '../resources/resource-catalogue.service.js';
@@ -29,6 +26,7 @@ import {
   type ScenarioVersionRow,
 } from './models/scenario.model.js';
 import { scenarioVisibleSql } from './scenarios.access.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** Kinds that have a responsible organisation and a due time (as in the staff log). */
 const TASK_KINDS = [LogEntryKind.NEED, LogEntryKind.QUESTION, LogEntryKind.ACTION];
@@ -41,9 +39,7 @@ const TASK_KINDS = [LogEntryKind.NEED, LogEntryKind.QUESTION, LogEntryKind.ACTIO
 @Injectable()
 export class ScenariosService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
+    private readonly kit: FeatureKit,
     private readonly organisations: OrganisationsService,
     private readonly catalogue: ResourceCatalogueService,
   ) {}
@@ -51,9 +47,7 @@ export class ScenariosService {
   // ------------------------------------------------------------------ reading
 
   async findVisible(ctx: RequestContext, id: string): Promise<Scenario> {
-    await this.access.requireAccess(ctx, Permission.ScenarioRead, id);
-    const row = await this.scenarioLoader(ctx).load(id.toLowerCase());
-    if (!row) throw new NotFoundError('Scenario', id);
+    const row = await this.kit.access.readChecked(ctx, Permission.ScenarioRead, id, () => this.scenarioLoader(ctx).load(id.toLowerCase()));
     return Scenario.fromRow(row);
   }
 
@@ -66,10 +60,10 @@ export class ScenariosService {
     const where = [scenarioVisibleSql('s', '$1', '$2'), 's.archived = $3'];
     if (f.shared !== undefined && f.shared !== null) where.push(`(s.owner_organisation_id IS NULL) = ${param(f.shared)}`);
     if (f.search?.trim()) where.push(`s.name ILIKE ${param(likePattern(f.search.trim()))}`);
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM scenarios s WHERE ${where.join(' AND ')}`, params);
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM scenarios s WHERE ${where.join(' AND ')}`, params);
     const cursor = decodeCursor(args.after, ['text', 'uuid']);
     if (cursor) where.push(`(lower(s.name), s.id) > (${param(String(cursor[0]))}, ${param(String(cursor[1]))}::uuid)`);
-    const rows: ScenarioRow[] = await this.db.query(
+    const rows: ScenarioRow[] = await this.kit.db.query(
       `SELECT ${SCENARIO_COLUMNS} FROM scenarios s WHERE ${where.join(' AND ')} ORDER BY lower(s.name), s.id LIMIT ${param(args.first + 1)}`,
       params,
     );
@@ -82,7 +76,7 @@ export class ScenariosService {
       'scenarioCurrentVersion',
       () =>
         new DataLoader<string, ScenarioVersionRow | undefined>(async (ids) => {
-          const rows: ScenarioVersionRow[] = await this.db.query(
+          const rows: ScenarioVersionRow[] = await this.kit.db.query(
             `SELECT ${VERSION_COLUMNS} FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id AND v.version = s.current_version
               WHERE s.id = ANY($1::uuid[])`,
             [ids as string[]],
@@ -97,12 +91,12 @@ export class ScenariosService {
 
   /** Incident.scenarioVersion: the version an incident was started from, reached through the visible incident. Batched. */
   async version(ctx: RequestContext, id: string): Promise<ScenarioVersion | null> {
-    const row = await rowLoader<ScenarioVersionRow>(ctx, this.db, 'scenarioVersion', `SELECT ${VERSION_COLUMNS} FROM scenario_versions v WHERE v.id = ANY($1::uuid[])`).load(id);
+    const row = await rowLoader<ScenarioVersionRow>(ctx, this.kit.db, 'scenarioVersion', `SELECT ${VERSION_COLUMNS} FROM scenario_versions v WHERE v.id = ANY($1::uuid[])`).load(id);
     return row ? ScenarioVersion.fromRow(row) : null;
   }
 
   private scenarioLoader(ctx: RequestContext) {
-    return rowLoader<ScenarioRow>(ctx, this.db, 'scenario', `SELECT ${SCENARIO_COLUMNS} FROM scenarios s WHERE s.id = ANY($1::uuid[])`);
+    return rowLoader<ScenarioRow>(ctx, this.kit.db, 'scenario', `SELECT ${SCENARIO_COLUMNS} FROM scenarios s WHERE s.id = ANY($1::uuid[])`);
   }
 
   /** The printable card (GET /scenarios/:id/card): the current version with the names of its organisations and resource types. */
@@ -132,7 +126,7 @@ export class ScenariosService {
     const p = ctx.who;
     if (input.shared && !isAtLeast(p, Role.COORDINATOR)) throw new ForbiddenError('Only a coordinator may make a regional (shared) scenario');
     const content = await this.validContent(ctx, input.content, 'input.content');
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [row] = await tx.query<ScenarioRow>(
         `INSERT INTO scenarios AS s (name, owner_organisation_id, current_version) VALUES ($1, $2, 1) RETURNING ${SCENARIO_COLUMNS}`,
         [input.name.trim(), input.shared ? null : p.organisationId],
@@ -147,8 +141,8 @@ export class ScenariosService {
   async update(ctx: RequestContext, input: UpdateScenarioInput): Promise<Scenario> {
     const id = input.scenarioId.toLowerCase();
     const content = input.content ? await this.validContent(ctx, input.content, 'input.content') : null;
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.ScenarioEdit, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.ScenarioEdit, id, tx.manager);
       const current = await this.lockCurrent(tx, id);
       if (current.archived) throw scenarioArchivedError();
       const next = current.version + 1;
@@ -166,8 +160,8 @@ export class ScenariosService {
   /** Archived for good: kept for the incidents that name its versions, never activated or edited again. */
   async archive(ctx: RequestContext, rawId: string): Promise<Scenario> {
     const id = rawId.toLowerCase();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.ScenarioEdit, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.ScenarioEdit, id, tx.manager);
       const current = await this.lockCurrent(tx, id);
       if (current.archived) throw scenarioArchivedError();
       const [row] = await tx.query<ScenarioRow>(`UPDATE scenarios s SET archived = true, updated_at = clock_timestamp() WHERE s.id = $1 RETURNING ${SCENARIO_COLUMNS}`, [id]);

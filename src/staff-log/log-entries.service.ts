@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
-import { EventBus } from '../common/events/event-bus.service.js';
 import { NotificationTopic, NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
 import { incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
 import { IncidentsService, likePattern } from '../incidents/incidents.service.js';
@@ -28,6 +24,7 @@ import { MEETING_COLUMNS, type MeetingRow } from './models/meeting.model.js';
 import { LogEntryKind, LogEntryStatus, LogVisibility, MeetingStatus } from './models/staff-log.enums.js';
 import { LOG_ENTRY_CHANGED, type LogEntryChangedEvent } from './staff-log-events.js';
 import { readableEntrySql, type LogEntryFacts } from './staff-log.access.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** Kinds that ask something of someone: they have a responsible organisation, a due time, a status to follow. */
 const TASK_KINDS = [LogEntryKind.NEED, LogEntryKind.QUESTION, LogEntryKind.ACTION];
@@ -74,10 +71,7 @@ export function logEntryContentDigest(title: string, text: string | null): strin
 @Injectable()
 export class LogEntriesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly kit: FeatureKit,
     private readonly users: UsersService,
     private readonly requests: ResourceRequestsService,
     private readonly incidents: IncidentsService,
@@ -87,15 +81,13 @@ export class LogEntriesService {
 
   /** `logEntry(id)`: NOT_FOUND alike for an entry that does not exist and one the caller may not read. */
   async findReadable(ctx: RequestContext, id: string): Promise<LogEntry> {
-    await this.access.requireAccess(ctx, Permission.LogEntryRead, id);
-    const row = await this.loader(ctx).load(id.toLowerCase());
-    if (!row) throw new NotFoundError('LogEntry', id);
+    const row = await this.kit.access.readChecked(ctx, Permission.LogEntryRead, id, () => this.loader(ctx).load(id.toLowerCase()));
     return LogEntry.fromRow(row);
   }
 
   /** The readable ones of these entries, in the order given (a parent, the entries of an agenda…). */
   async readable(ctx: RequestContext, ids: string[]): Promise<LogEntry[]> {
-    const allowed = await this.access.checkAccess(ctx, Permission.LogEntryRead, ids);
+    const allowed = await this.kit.access.checkAccess(ctx, Permission.LogEntryRead, ids);
     const rows = await this.loader(ctx).loadMany(ids.filter((id) => allowed.has(id)));
     return rows.filter((r): r is LogEntryRow => !!r && !(r instanceof Error)).map(LogEntry.fromRow);
   }
@@ -107,7 +99,7 @@ export class LogEntriesService {
   }
 
   private loader(ctx: RequestContext) {
-    return rowLoader<LogEntryRow>(ctx, this.db, 'logEntry', `SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.id = ANY($1::uuid[])`);
+    return rowLoader<LogEntryRow>(ctx, this.kit.db, 'logEntry', `SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.id = ANY($1::uuid[])`);
   }
 
   /** LogEntry.parent: the entry this one follows from, when the caller may read it. */
@@ -124,7 +116,7 @@ export class LogEntriesService {
       'logEntryChildren',
       () =>
         new DataLoader<string, LogEntryRow[]>(async (ids) => {
-          const rows: LogEntryRow[] = await this.db.query(
+          const rows: LogEntryRow[] = await this.kit.db.query(
             `SELECT ${ENTRY_COLUMNS} FROM log_entries e
               WHERE e.parent_id = ANY($1::uuid[]) AND ${incidentVisibleSql('e.incident_id', '$2', '$3')} AND ${readableEntrySql('$2')}
               ORDER BY e.number`,
@@ -142,7 +134,7 @@ export class LogEntriesService {
       'logEntryUpdates',
       () =>
         new DataLoader<string, LogEntryUpdateRow[]>(async (ids) => {
-          const rows: LogEntryUpdateRow[] = await this.db.query(
+          const rows: LogEntryUpdateRow[] = await this.kit.db.query(
             `SELECT id, entry_id, organisation_id, author_user_id, note, status, created_at FROM log_entry_updates
               WHERE entry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
             [ids as string[]],
@@ -156,7 +148,7 @@ export class LogEntriesService {
   /** LogEntry.resourceRequest: the request that meets a NEED, when the caller may see it. */
   async resourceRequest(ctx: RequestContext, entry: LogEntry): Promise<ResourceRequest | null> {
     if (!entry.resourceRequestId) return null;
-    const visible = await this.access.checkAccess(ctx, Permission.RequestRead, [entry.resourceRequestId]);
+    const visible = await this.kit.access.checkAccess(ctx, Permission.RequestRead, [entry.resourceRequestId]);
     return visible.has(entry.resourceRequestId) ? this.requests.byId(ctx, entry.resourceRequestId) : null;
   }
 
@@ -183,7 +175,7 @@ export class LogEntriesService {
           const where = [readableEntrySql('$2'), ...filterSql(filter, param)].join(' AND ');
           const before = cursor ? `AND e.number < ${param(Number(cursor[0]))}::int` : '';
           const limit = param(first + 1);
-          const rows: (LogEntryRow & { parent_incident: string; total: number })[] = await this.db.query(
+          const rows: (LogEntryRow & { parent_incident: string; total: number })[] = await this.kit.db.query(
             `SELECT i.id AS parent_incident, t.total, page.* FROM unnest($1::uuid[]) AS i(id)
                CROSS JOIN LATERAL (SELECT count(*)::int AS total FROM log_entries e WHERE e.incident_id = i.id AND ${where}) t
                LEFT JOIN LATERAL (SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.incident_id = i.id AND ${where} ${before}
@@ -211,8 +203,8 @@ export class LogEntriesService {
                   AND ${incidentVisibleSql('e.incident_id', '$1', '$2')}`;
     const order = `CASE WHEN e.due_at < now() THEN 0 ELSE 1 END`;
     const due = `COALESCE(e.due_at, '${NO_DUE}'::timestamptz)`;
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM log_entries e WHERE ${base}`, [p.organisationId, seesAllIncidents(p)]);
-    const rows: (LogEntryRow & { o: number; due_key: string })[] = await this.db.query(
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM log_entries e WHERE ${base}`, [p.organisationId, seesAllIncidents(p)]);
+    const rows: (LogEntryRow & { o: number; due_key: string })[] = await this.kit.db.query(
       `SELECT ${ENTRY_COLUMNS}, ${order} AS o, to_char(${due} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS due_key
          FROM log_entries e
         WHERE ${base} AND ($3::int IS NULL OR (${order}, ${due}, e.id) > ($3::int, $4::timestamptz, $5::uuid))
@@ -228,7 +220,7 @@ export class LogEntriesService {
    * checked against each recipient's access when they are sent.
    */
   async overdueTasks(withinHours: number, limit: number): Promise<{ id: string; incident_id: string; responsible_organisation_id: string; due_at: Date }[]> {
-    return this.db.query(
+    return this.kit.db.query(
       `SELECT e.id, e.incident_id, e.responsible_organisation_id, e.due_at FROM log_entries e
         WHERE e.status IN ('OPEN','IN_PROGRESS') AND e.kind IN ('NEED','QUESTION','ACTION') AND e.responsible_organisation_id IS NOT NULL
           AND e.due_at <= now() AND e.due_at > now() - make_interval(hours => $1)
@@ -243,18 +235,18 @@ export class LogEntriesService {
    */
   async visibleIncidentId(ctx: RequestContext, idOrReference: string, isId: boolean): Promise<string> {
     const id = isId ? idOrReference.toLowerCase() : await this.incidents.idByReference(idOrReference);
-    if (!id || !(await this.access.checkAccess(ctx, Permission.IncidentRead, [id])).has(id)) throw new NotFoundError('Incident', idOrReference);
+    if (!id || !(await this.kit.access.checkAccess(ctx, Permission.IncidentRead, [id])).has(id)) throw new NotFoundError('Incident', idOrReference);
     return id;
   }
 
   /** Every entry of the incident the caller may read, oldest first, with their follow-ups: the activity log (ICS-214). */
   async activityLog(ctx: RequestContext, incidentId: string): Promise<{ entries: LogEntry[]; updates: Map<string, LogEntryUpdate[]> }> {
-    await this.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
-    const rows: LogEntryRow[] = await this.db.query(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.incident_id = $1 AND ${readableEntrySql('$2')} ORDER BY e.number`, [
+    await this.kit.access.requireAccess(ctx, Permission.IncidentRead, incidentId);
+    const rows: LogEntryRow[] = await this.kit.db.query(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.incident_id = $1 AND ${readableEntrySql('$2')} ORDER BY e.number`, [
       incidentId,
       ctx.who.organisationId,
     ]);
-    const updates: LogEntryUpdateRow[] = await this.db.query(
+    const updates: LogEntryUpdateRow[] = await this.kit.db.query(
       `SELECT u.id, u.entry_id, u.organisation_id, u.author_user_id, u.note, u.status, u.created_at FROM log_entry_updates u
         WHERE u.entry_id = ANY($1::uuid[]) ORDER BY u.created_at, u.id`,
       [rows.map((r) => r.id)],
@@ -274,11 +266,9 @@ export class LogEntriesService {
    */
   async write(ctx: RequestContext, input: WriteLogEntryInput): Promise<LogEntry> {
     const incidentId = input.incidentId.toLowerCase();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.writeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, Permission.IncidentContribute, (tx, incident) =>
+      this.writeIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**
@@ -390,8 +380,8 @@ export class LogEntriesService {
     const p = ctx.who;
     const entryId = input.entryId.toLowerCase();
     const responsible = input.responsibleOrganisationId?.toLowerCase() ?? null;
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.LogEntryFollowUp, entryId, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.LogEntryFollowUp, entryId, tx.manager);
       const [{ incident_id: incidentId }] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM log_entries WHERE id = $1`, [entryId]);
       const incident = await lockOpenIncident(tx, incidentId);
       const [entry] = await tx.query<LogEntryRow>(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.id = $1 FOR UPDATE OF e`, [entryId]);
@@ -430,7 +420,7 @@ export class LogEntriesService {
 
   /** The parent of a DECISION or an ACTION: readable by the caller (NOT_FOUND otherwise), of the kind it follows from, in the same incident. */
   private async checkParent(ctx: RequestContext, tx: Tx, parentId: string, incidentId: string, kind: LogEntryKind): Promise<string> {
-    await this.access.requireAccess(ctx, Permission.LogEntryRead, parentId, tx.manager);
+    await this.kit.access.requireAccess(ctx, Permission.LogEntryRead, parentId, tx.manager);
     const [parent] = await tx.query<{ incident_id: string; kind: LogEntryKind }>(`SELECT incident_id, kind FROM log_entries WHERE id = $1`, [parentId]);
     if (parent.incident_id !== incidentId) throw BadUserInputError.field('input.parentId', 'input.parentId must be an entry of the same incident');
     if (parent.kind !== kind) throw BadUserInputError.field('input.parentId', `input.parentId must be a ${kind} entry`);
@@ -439,7 +429,7 @@ export class LogEntriesService {
 
   /** The resource request that meets a NEED: visible to the caller (NOT_FOUND otherwise) and of the same incident. */
   private async checkRequest(ctx: RequestContext, tx: Tx, requestId: string, incidentId: string): Promise<string> {
-    await this.access.requireAccess(ctx, Permission.RequestRead, requestId, tx.manager);
+    await this.kit.access.requireAccess(ctx, Permission.RequestRead, requestId, tx.manager);
     const request = await this.requests.byId(ctx, requestId);
     if (request.incidentId !== incidentId) throw BadUserInputError.field('input.resourceRequestId', 'input.resourceRequestId must be a request of the same incident');
     return requestId;
@@ -458,7 +448,7 @@ export class LogEntriesService {
       );
       return held?.id ?? null;
     }
-    await this.access.requireAccess(ctx, Permission.MeetingRead, meetingId, tx.manager);
+    await this.kit.access.requireAccess(ctx, Permission.MeetingRead, meetingId, tx.manager);
     const [meeting] = await tx.query<MeetingRow>(`SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.id = $1 FOR SHARE OF m`, [meetingId]);
     if (meeting.incident_id !== incidentId) throw BadUserInputError.field('input.meetingId', 'input.meetingId must be a meeting of the same incident');
     if (meeting.status !== MeetingStatus.IN_PROGRESS) {
@@ -470,7 +460,7 @@ export class LogEntriesService {
   /** `assignedTo`: the organisation this write made responsible for the task (told about it by e-mail when it asked). */
   private publishAfterCommit(tx: Tx, row: LogEntryRow, participantOrganisationIds: readonly string[], assignedTo: string | null = null): void {
     const event: LogEntryChangedEvent = { entry: JSON.parse(JSON.stringify(row)), participantOrganisationIds: [...participantOrganisationIds] };
-    tx.onCommit(() => this.events.publish<LogEntryChangedEvent>(LOG_ENTRY_CHANGED, event));
+    tx.onCommit(() => this.kit.events.publish<LogEntryChangedEvent>(LOG_ENTRY_CHANGED, event));
     const addressed = assignedTo ? [{ topic: NotificationTopic.TASK_ASSIGNED, organisationIds: [assignedTo] }] as const : undefined;
     tx.notify({ type: NotificationType.LOG_ENTRY_CHANGED, incidentId: row.incident_id, subjectId: row.id, addressed });
   }
@@ -485,8 +475,8 @@ export class LogEntriesService {
   async changes(ctx: RequestContext, incidentId?: string) {
     const p = ctx.who;
     const wanted = incidentId?.toLowerCase();
-    if (wanted) await this.access.requireAccess(ctx, Permission.IncidentRead, wanted);
-    const source = this.events.asyncIterator<LogEntryChangedEvent>(LOG_ENTRY_CHANGED);
+    if (wanted) await this.kit.access.requireAccess(ctx, Permission.IncidentRead, wanted);
+    const source = this.kit.events.asyncIterator<LogEntryChangedEvent>(LOG_ENTRY_CHANGED);
     return selectEvents(ctx, 'logEntryChanged', source, async (e) => {
       if (wanted && e.entry.incident_id !== wanted) return undefined;
       const facts: LogEntryFacts = {
@@ -496,7 +486,7 @@ export class LogEntriesService {
         recipientOrganisationIds: e.entry.recipient_ids,
         responsibleOrganisationId: e.entry.responsible_organisation_id,
       };
-      return this.access.allowsByFacts(p, Permission.LogEntryRead, facts) ? LogEntry.fromRow(e.entry) : undefined;
+      return this.kit.access.allowsByFacts(p, Permission.LogEntryRead, facts) ? LogEntry.fromRow(e.entry) : undefined;
     });
   }
 }

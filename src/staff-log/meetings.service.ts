@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
-import { AccessService } from '../common/access/access.service.js';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/domain-errors.js';
+import { BadUserInputError, ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
-import { EventBus } from '../common/events/event-bus.service.js';
 import { selectEvents } from '../common/events/select-events.js';
 import { rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
 import type { IncidentFacts } from '../incidents/incidents.access.js';
 import { IncidentsService } from '../incidents/incidents.service.js';
@@ -24,6 +20,7 @@ import { Meeting, MEETING_COLUMNS, MeetingAgenda, type MeetingRow } from './mode
 import { MeetingKind, MeetingStatus } from './models/staff-log.enums.js';
 import { MEETING_CHANGED, type MeetingChangedEvent } from './staff-log-events.js';
 import { readableEntrySql, visibleMeetingSql, type MeetingFacts } from './staff-log.access.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 const ALL_STATUSES = [MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS, MeetingStatus.CLOSED];
 
@@ -37,10 +34,7 @@ type AgendaSection = 'new' | 'need' | 'question' | 'action';
 @Injectable()
 export class MeetingsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
-    private readonly access: AccessService,
-    private readonly events: EventBus,
+    private readonly kit: FeatureKit,
     private readonly incidents: IncidentsService,
     private readonly picture: OperationalPictureService,
     private readonly entries: LogEntriesService,
@@ -50,22 +44,20 @@ export class MeetingsService {
 
   /** `meeting(id)`: NOT_FOUND alike for a meeting that does not exist and one the caller may not see. */
   async findVisible(ctx: RequestContext, id: string): Promise<Meeting> {
-    await this.access.requireAccess(ctx, Permission.MeetingRead, id);
-    const row = await this.loader(ctx).load(id.toLowerCase());
-    if (!row) throw new NotFoundError('Meeting', id);
+    const row = await this.kit.access.readChecked(ctx, Permission.MeetingRead, id, () => this.loader(ctx).load(id.toLowerCase()));
     return Meeting.fromRow(row);
   }
 
   /** LogEntry.meeting: the meeting an entry was written at, when the caller may see it. */
   async visibleOrNull(ctx: RequestContext, id: string | null): Promise<Meeting | null> {
     if (!id) return null;
-    if (!(await this.access.checkAccess(ctx, Permission.MeetingRead, [id])).has(id)) return null;
+    if (!(await this.kit.access.checkAccess(ctx, Permission.MeetingRead, [id])).has(id)) return null;
     const row = await this.loader(ctx).load(id);
     return row ? Meeting.fromRow(row) : null;
   }
 
   private loader(ctx: RequestContext) {
-    return rowLoader<MeetingRow>(ctx, this.db, 'meeting', `SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.id = ANY($1::uuid[])`);
+    return rowLoader<MeetingRow>(ctx, this.kit.db, 'meeting', `SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.id = ANY($1::uuid[])`);
   }
 
   /** `Incident.meetings`: the meetings of a visible incident the caller may see, by start time; one statement per request. */
@@ -76,7 +68,7 @@ export class MeetingsService {
       'incidentMeetings',
       () =>
         new DataLoader<string, MeetingRow[]>(async (ids) => {
-          const rows: MeetingRow[] = await this.db.query(
+          const rows: MeetingRow[] = await this.kit.db.query(
             `SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.incident_id = ANY($1::uuid[]) AND ${visibleMeetingSql('$2', '$3')} ORDER BY m.starts_at, m.id`,
             [ids as string[], p.organisationId, seesAllIncidents(p)],
           );
@@ -100,7 +92,7 @@ export class MeetingsService {
       'meetingEntries',
       () =>
         new DataLoader<string, LogEntryRow[]>(async (ids) => {
-          const rows: LogEntryRow[] = await this.db.query(
+          const rows: LogEntryRow[] = await this.kit.db.query(
             `SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.meeting_id = ANY($1::uuid[]) AND ${readableEntrySql('$2')} ORDER BY e.number`,
             [ids as string[], p.organisationId],
           );
@@ -120,14 +112,14 @@ export class MeetingsService {
    */
   async agenda(ctx: RequestContext, meeting: Meeting): Promise<MeetingAgenda> {
     const p = ctx.who;
-    const [previous]: MeetingRow[] = await this.db.query(
+    const [previous]: MeetingRow[] = await this.kit.db.query(
       `SELECT ${MEETING_COLUMNS} FROM meetings m
         WHERE m.incident_id = $1 AND m.kind = $2 AND m.organisation_id = $3 AND m.status = 'CLOSED' AND m.id <> $4
           AND m.closed_at <= COALESCE($5::timestamptz, m.closed_at)
         ORDER BY m.closed_at DESC, m.id LIMIT 1`,
       [meeting.incidentId, meeting.kind, meeting.organisationId, meeting.id, meeting.startedAt],
     );
-    const rows: (LogEntryRow & { section: AgendaSection })[] = await this.db.query(
+    const rows: (LogEntryRow & { section: AgendaSection })[] = await this.kit.db.query(
       `WITH sections AS (
          SELECT 'new' AS section, e.id FROM log_entries e
           WHERE e.incident_id = $1 AND e.created_at > COALESCE($2::timestamptz, '-infinity') AND ($3::timestamptz IS NULL OR e.created_at < $3)
@@ -178,11 +170,9 @@ export class MeetingsService {
   async schedule(ctx: RequestContext, input: ScheduleMeetingInput): Promise<Meeting> {
     const incidentId = input.incidentId.toLowerCase();
     const conference = input.kind === MeetingKind.COORDINATION_CONFERENCE;
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, incidentId, tx.manager);
-      const incident = await lockOpenIncident(tx, incidentId);
-      return this.scheduleIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId });
-    });
+    return this.incidents.inOpenIncident(ctx, incidentId, conference ? Permission.IncidentUpdate : Permission.IncidentContribute, (tx, incident) =>
+      this.scheduleIn(ctx, tx, incident, ctx.who.organisationId, { ...input, incidentId }),
+    );
   }
 
   /**
@@ -243,8 +233,8 @@ export class MeetingsService {
     details: Record<string, unknown> = {},
   ): Promise<Meeting> {
     const id = rawId.toLowerCase();
-    return this.tx.run(ctx, async (tx) => {
-      await this.access.requireAccess(ctx, Permission.MeetingManage, id, tx.manager);
+    return this.kit.tx.run(ctx, async (tx) => {
+      await this.kit.access.requireAccess(ctx, Permission.MeetingManage, id, tx.manager);
       const [{ incident_id: incidentId }] = await tx.query<{ incident_id: string }>(`SELECT incident_id FROM meetings WHERE id = $1`, [id]);
       const incident = await lockOpenIncident(tx, incidentId);
       const [{ status }] = await tx.query<{ status: MeetingStatus }>(`SELECT status FROM meetings WHERE id = $1 FOR UPDATE`, [id]);
@@ -264,7 +254,7 @@ export class MeetingsService {
 
   private publishAfterCommit(tx: Tx, row: MeetingRow, participantOrganisationIds: readonly string[]): void {
     const event: MeetingChangedEvent = { meeting: JSON.parse(JSON.stringify(row)), participantOrganisationIds: [...participantOrganisationIds] };
-    tx.onCommit(() => this.events.publish<MeetingChangedEvent>(MEETING_CHANGED, event));
+    tx.onCommit(() => this.kit.events.publish<MeetingChangedEvent>(MEETING_CHANGED, event));
   }
 
   // ------------------------------------------------------------------ subscriptions
@@ -273,8 +263,8 @@ export class MeetingsService {
   async changes(ctx: RequestContext, incidentId?: string) {
     const p = ctx.who;
     const wanted = incidentId?.toLowerCase();
-    if (wanted) await this.access.requireAccess(ctx, Permission.IncidentRead, wanted);
-    const source = this.events.asyncIterator<MeetingChangedEvent>(MEETING_CHANGED);
+    if (wanted) await this.kit.access.requireAccess(ctx, Permission.IncidentRead, wanted);
+    const source = this.kit.events.asyncIterator<MeetingChangedEvent>(MEETING_CHANGED);
     return selectEvents(ctx, 'meetingChanged', source, async (e) => {
       if (wanted && e.meeting.incident_id !== wanted) return undefined;
       const facts: MeetingFacts = {
@@ -283,7 +273,7 @@ export class MeetingsService {
         kind: e.meeting.kind,
         listedOrganisationIds: e.meeting.listed_ids,
       };
-      return this.access.allowsByFacts(p, Permission.MeetingRead, facts) ? Meeting.fromRow(e.meeting) : undefined;
+      return this.kit.access.allowsByFacts(p, Permission.MeetingRead, facts) ? Meeting.fromRow(e.meeting) : undefined;
     });
   }
 }

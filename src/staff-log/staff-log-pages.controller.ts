@@ -5,15 +5,13 @@ import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
 import { DomainErrorHttpFilter } from '../common/errors/domain-error-http.filter.js';
 import { BadUserInputError } from '../common/errors/domain-errors.js';
-import { errorBody } from '../common/errors/error-body.js';
+import { pageFormat, sendPage } from '../common/http/printable-page.js';
 import { isUuid } from '../common/errors/parse-id.pipe.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
+import { requireIncidentIdOrReference } from '../incidents/incident-reference.js';
 import { renderActivityLogHtml, renderAgendaHtml, renderMinutesHtml } from './staff-log-pages.renderer.js';
 import { StaffLogPagesService } from './staff-log-pages.service.js';
-
-/** What an incident reference can look like: at most the 20 characters of its column. */
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/;
 
 /**
  * The staff log's printable pages: the incident's activity log (ICS-214), a meeting's agenda
@@ -32,52 +30,36 @@ export class StaffLogPagesController {
 
   @Get('incidents/:id/log')
   async log(@Ctx() ctx: RequestContext, @Param('id') idOrReference: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isUuid(idOrReference) && !REFERENCE.test(idOrReference)) throw BadUserInputError.field('id', 'id must be an incident UUID or reference (e.g. DEMO-0001)');
-    const wanted = this.wanted(format, req, res);
+    requireIncidentIdOrReference(idOrReference);
+    const wanted = pageFormat(format, req, res, 'page');
     if (!wanted) return;
     const page = await this.pages.activityLog(ctx, idOrReference, isUuid(idOrReference));
-    this.send(res, wanted, page, () => renderActivityLogHtml(page, { timeZone: this.config.timeZone }));
+    sendPage(res, wanted, page, () => renderActivityLogHtml(page, { timeZone: this.config.timeZone }));
   }
 
   @Get('meetings/:id/agenda')
-  async agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a meeting UUID');
-    const wanted = this.wanted(format, req, res);
-    if (!wanted) return;
-    const page = await this.pages.agenda(ctx, id.toLowerCase());
-    this.send(res, wanted, page, () => renderAgendaHtml(page, { timeZone: this.config.timeZone }));
+  agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.meetingPage(id, format, req, res, (meetingId) => this.pages.agenda(ctx, meetingId), renderAgendaHtml);
   }
 
   @Get('meetings/:id/minutes')
-  async minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.meetingPage(id, format, req, res, (meetingId) => this.pages.minutes(ctx, meetingId), renderMinutesHtml);
+  }
+
+  /** A meeting's page: the meeting by its UUID, the page read by `load` and sent as asked. */
+  private async meetingPage<Page>(
+    id: string,
+    format: unknown,
+    req: Request,
+    res: Response,
+    load: (meetingId: string) => Promise<Page>,
+    render: (page: Page, options: { timeZone: string }) => string,
+  ): Promise<void> {
     if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a meeting UUID');
-    const wanted = this.wanted(format, req, res);
+    const wanted = pageFormat(format, req, res, 'page');
     if (!wanted) return;
-    const page = await this.pages.minutes(ctx, id.toLowerCase());
-    this.send(res, wanted, page, () => renderMinutesHtml(page, { timeZone: this.config.timeZone }));
-  }
-
-  /** json or html as asked; undefined (406 sent) when the Accept header allows neither. */
-  private wanted(format: unknown, req: Request, res: Response): 'json' | 'html' | undefined {
-    if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    res.setHeader('Vary', 'Accept');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
-    if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The page is available as text/html or application/json')));
-      return undefined;
-    }
-    return wanted === 'json' || wanted === 'application/json' ? 'json' : 'html';
-  }
-
-  private send(res: Response, wanted: 'json' | 'html', data: unknown, html: () => string): void {
-    // What organisations wrote for each other: never kept by a shared cache.
-    res.setHeader('Cache-Control', 'no-store');
-    if (wanted === 'json') {
-      res.status(200).json(data);
-      return;
-    }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(html());
+    const page = await load(id.toLowerCase());
+    sendPage(res, wanted, page, () => render(page, { timeZone: this.config.timeZone }));
   }
 }

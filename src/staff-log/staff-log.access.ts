@@ -1,8 +1,8 @@
-import type { AccessRule, Verdicts } from '../common/access/access-rule.js';
+import type { AccessRule } from '../common/access/access-rule.js';
 import { Permission } from '../common/access/permission.js';
 import { isAtLeast, seesAllIncidents, type Principal } from '../common/auth/principal.js';
 import { Role } from '../common/auth/roles.js';
-import { incidentVisibleByFacts, incidentVisibleSql, type IncidentFacts } from '../incidents/incidents.access.js';
+import { incidentVisibleByFacts, rulesInIncident, type IncidentFacts } from '../incidents/incidents.access.js';
 
 /**
  * Whether a principal who sees the entry's incident may read the entry `e` (DESIGN.md, "read a
@@ -41,18 +41,20 @@ export interface MeetingFacts extends IncidentFacts {
 }
 
 
+/** A coordinator's user session (an API key is not one): follows up and runs more than its own organisation's. */
+const coordinatorUser = (p: Principal): boolean => isAtLeast(p, Role.COORDINATOR) && p.kind === 'user';
+
+const entryRule = rulesInIncident('LogEntry', { from: 'log_entries e', id: 'e.id', incident: 'e.incident_id', visible: readableEntrySql('$2') });
+const meetingRule = rulesInIncident('Meeting', {
+  from: 'meetings m JOIN incidents i ON i.id = m.incident_id',
+  id: 'm.id',
+  incident: 'm.incident_id',
+  visible: visibleMeetingSql('$2', '$3'),
+});
+
 export const STAFF_LOG_ACCESS_RULES: AccessRule<any>[] = [
   {
-    permission: Permission.LogEntryRead,
-    entity: 'LogEntry',
-    forbidden: 'The log entry is not addressed to your organisation',
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string }[] = await db.query(
-        `SELECT e.id FROM log_entries e WHERE e.id = ANY($1::uuid[]) AND ${incidentVisibleSql('e.incident_id', '$2', '$3')} AND ${readableEntrySql('$2')}`,
-        [ids, p.organisationId, seesAllIncidents(p)],
-      );
-      return new Map(rows.map((r) => [r.id, true]));
-    },
+    ...entryRule(Permission.LogEntryRead, 'The log entry is not addressed to your organisation', 'true'),
     fromFacts: (p: Principal, f: LogEntryFacts) =>
       incidentVisibleByFacts(p, f) &&
       (f.visibility === 'ALL_PARTICIPANTS' ||
@@ -60,49 +62,21 @@ export const STAFF_LOG_ACCESS_RULES: AccessRule<any>[] = [
         f.responsibleOrganisationId === p.organisationId ||
         (f.visibility === 'RESTRICTED' && f.recipientOrganisationIds.includes(p.organisationId))),
   },
+  entryRule(
+    Permission.LogEntryFollowUp,
+    'Only the writing or the responsible organisation (or a coordinator, for an entry that is not internal) follows an entry up',
+    (p) => `(e.organisation_id = $2::uuid OR e.responsible_organisation_id IS NOT DISTINCT FROM $2::uuid OR (${coordinatorUser(p)} AND e.visibility <> 'INTERNAL'))`,
+  ),
   {
-    permission: Permission.LogEntryFollowUp,
-    entity: 'LogEntry',
-    forbidden: 'Only the writing or the responsible organisation (or a coordinator, for an entry that is not internal) follows an entry up',
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string; allowed: boolean }[] = await db.query(
-        `SELECT e.id, (e.organisation_id = $2::uuid OR e.responsible_organisation_id IS NOT DISTINCT FROM $2::uuid
-                       OR ($4::boolean AND e.visibility <> 'INTERNAL')) AS allowed
-           FROM log_entries e WHERE e.id = ANY($1::uuid[]) AND ${incidentVisibleSql('e.incident_id', '$2', '$3')} AND ${readableEntrySql('$2')}`,
-        [ids, p.organisationId, seesAllIncidents(p), isAtLeast(p, Role.COORDINATOR) && p.kind === 'user'],
-      );
-      return new Map(rows.map((r) => [r.id, r.allowed]));
-    },
-  },
-  {
-    permission: Permission.MeetingRead,
-    entity: 'Meeting',
-    forbidden: 'The meeting is not visible',
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string }[] = await db.query(
-        `SELECT m.id FROM meetings m WHERE m.id = ANY($1::uuid[]) AND ${incidentVisibleSql('m.incident_id', '$2', '$3')} AND ${visibleMeetingSql('$2', '$3')}`,
-        [ids, p.organisationId, seesAllIncidents(p)],
-      );
-      return new Map(rows.map((r) => [r.id, true]));
-    },
+    ...meetingRule(Permission.MeetingRead, 'The meeting is not visible', 'true'),
     fromFacts: (p: Principal, f: MeetingFacts) =>
       incidentVisibleByFacts(p, f) &&
       (f.organisationId === p.organisationId ||
         (f.kind === 'COORDINATION_CONFERENCE' && (seesAllIncidents(p) || f.listedOrganisationIds.length === 0 || f.listedOrganisationIds.includes(p.organisationId)))),
   },
-  {
-    permission: Permission.MeetingManage,
-    entity: 'Meeting',
-    forbidden: "Only the holding organisation (for a coordination conference also the incident's lead organisation or a coordinator) runs the meeting",
-    async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string; allowed: boolean }[] = await db.query(
-        `SELECT m.id, (m.organisation_id = $2::uuid
-                       OR (m.kind = 'COORDINATION_CONFERENCE' AND ($4::boolean OR i.lead_organisation_id = $2::uuid))) AS allowed
-           FROM meetings m JOIN incidents i ON i.id = m.incident_id
-          WHERE m.id = ANY($1::uuid[]) AND ${incidentVisibleSql('m.incident_id', '$2', '$3')} AND ${visibleMeetingSql('$2', '$3')}`,
-        [ids, p.organisationId, seesAllIncidents(p), isAtLeast(p, Role.COORDINATOR) && p.kind === 'user'],
-      );
-      return new Map(rows.map((r) => [r.id, r.allowed]));
-    },
-  },
+  meetingRule(
+    Permission.MeetingManage,
+    "Only the holding organisation (for a coordination conference also the incident's lead organisation or a coordinator) runs the meeting",
+    (p) => `(m.organisation_id = $2::uuid OR (m.kind = 'COORDINATION_CONFERENCE' AND (${coordinatorUser(p)} OR i.lead_organisation_id = $2::uuid)))`,
+  ),
 ];

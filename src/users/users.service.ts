@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { PasswordService } from './password.service.js';
-import { AccessService } from '../common/access/access.service.js';
 import { CredentialAnnouncements } from '../common/events/credentials-changed.js';
 import { Permission } from '../common/access/permission.js';
-import { TransactionService, type Tx } from '../database/transaction.service.js';
+import type { Tx } from '../database/transaction.service.js';
 import { ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
 import { DirectoryCache } from '../common/cache/picture-stamps.js';
 import { AppConfig } from '../config/app-config.js';
@@ -15,6 +12,7 @@ import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
 import type { Role } from '../common/auth/roles.js';
 import { User } from './models/user.model.js';
+import { FeatureKit } from '../database/feature-kit.js';
 
 /** A `users` row as this service selects it (USER_COLUMNS): never the password hash. */
 interface UserRow {
@@ -67,10 +65,8 @@ export class UsersService {
   private readonly directory: DirectoryCache<UserRow>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tx: TransactionService,
+    private readonly kit: FeatureKit,
     private readonly passwords: PasswordService,
-    private readonly access: AccessService,
     private readonly credentials: CredentialAnnouncements,
     config: AppConfig,
   ) {
@@ -88,7 +84,7 @@ export class UsersService {
 
   /** A user is visible to ADMIN and to the users of the same organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<User | null> {
-    if (!(await this.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
+    if (!(await this.kit.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
     const row = await this.loader(ctx).load(id);
     return row && user(row);
   }
@@ -107,7 +103,7 @@ export class UsersService {
    * sign in at all (the user and its organisation active). Null for an unknown email.
    */
   async signInCandidate(email: string): Promise<{ user: User; passwordHash: string; mayActivate: boolean } | null> {
-    const [row]: (UserRow & { password_hash: string; org_active: boolean })[] = await this.db.query(
+    const [row]: (UserRow & { password_hash: string; org_active: boolean })[] = await this.kit.db.query(
       `SELECT ${USER_COLUMNS_OF_U}, u.password_hash, o.active AS org_active
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
       [email.trim()],
@@ -129,7 +125,7 @@ export class UsersService {
    * the user and its organisation are active and the session it was issued in has not been ended.
    */
   async sessionUser(userId: string, sessionId: string | null): Promise<SessionUser | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.kit.db.query(
       `SELECT u.id, u.role, u.organisation_id FROM users u JOIN organisations o ON o.id = u.organisation_id
         WHERE u.id = $1 AND ${USER_HOLDS} AND NOT ${sessionEnded('$2')}`,
       [userId, sessionId],
@@ -143,7 +139,7 @@ export class UsersService {
    */
   async noLongerHolding(users: readonly AuthenticatedUser[]): Promise<number[]> {
     if (!users.length) return [];
-    const rows: { n: string }[] = await this.db.query(
+    const rows: { n: string }[] = await this.kit.db.query(
       `SELECT x.n FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(user_id, session_id, role, organisation_id, n)
         WHERE NOT EXISTS (SELECT 1 FROM users u JOIN organisations o ON o.id = u.organisation_id
                            WHERE u.id = x.user_id AND ${USER_HOLDS} AND u.role = x.role AND u.organisation_id = x.organisation_id)
@@ -154,7 +150,7 @@ export class UsersService {
   }
 
   async passwordHash(id: string): Promise<string | null> {
-    const [row] = await this.db.query(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+    const [row] = await this.kit.db.query(`SELECT password_hash FROM users WHERE id = $1`, [id]);
     return row?.password_hash ?? null;
   }
 
@@ -165,7 +161,7 @@ export class UsersService {
 
   /** User.email: FORBIDDEN unless the caller may read the user's contact details (users.access.ts). */
   email(ctx: RequestContext, user: User): string {
-    this.access.requireByFacts(ctx.who, Permission.UserContactRead, { organisationId: user.organisationId });
+    this.kit.access.requireByFacts(ctx.who, Permission.UserContactRead, { organisationId: user.organisationId });
     return user.email;
   }
 
@@ -180,15 +176,15 @@ export class UsersService {
   }
 
   private loader(ctx: RequestContext) {
-    return rowLoader<UserRow>(ctx, this.db, 'user', `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`);
+    return rowLoader<UserRow>(ctx, this.kit.db, 'user', `SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`);
   }
 
   /** Organisation.members: ADMIN, and the organisation's own users; NOT_FOUND for anyone else. */
   async members(ctx: RequestContext, organisationId: string, args: ConnectionArgs): Promise<Connection<User>> {
-    await this.access.requireAccess(ctx, Permission.OrganisationMembersRead, organisationId);
+    await this.kit.access.requireAccess(ctx, Permission.OrganisationMembersRead, organisationId);
     const cursor = decodeCursor(args.after, ['text', 'uuid']);
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM users WHERE organisation_id = $1`, [organisationId]);
-    const rows: (UserRow & { sort: string })[] = await this.db.query(
+    const [{ total }] = await this.kit.db.query(`SELECT count(*)::int AS total FROM users WHERE organisation_id = $1`, [organisationId]);
+    const rows: (UserRow & { sort: string })[] = await this.kit.db.query(
       `SELECT ${USER_COLUMNS}, lower(display_name) AS sort FROM users
         WHERE organisation_id = $1 AND ($2::text IS NULL OR (lower(display_name), id) > ($2, $3::uuid))
         ORDER BY lower(display_name), id LIMIT $4`,
@@ -199,7 +195,7 @@ export class UsersService {
 
   async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
     const passwordHash = await this.passwords.hash(input.password);
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [org] = await tx.query(`SELECT id FROM organisations WHERE id = $1`, [input.organisationId]);
       if (!org) throw new NotFoundError('Organisation', input.organisationId);
       const [row] = await tx.query<UserRow>(
@@ -217,7 +213,7 @@ export class UsersService {
    * WebSockets are checked again at once and do not keep the old role.
    */
   async update(ctx: RequestContext, id: string, input: UpdateUserInput): Promise<User> {
-    return this.tx.run(ctx, async (tx) => {
+    return this.kit.tx.run(ctx, async (tx) => {
       const [row] = await tx.query<UserRow>(
         `UPDATE users SET display_name = COALESCE($2, display_name), role = COALESCE($3, role), active = COALESCE($4, active), updated_at = now()
           WHERE id = $1 RETURNING ${USER_COLUMNS}`,

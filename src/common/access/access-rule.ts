@@ -38,6 +38,31 @@ export function verdicts(rows: { id: string; allowed: boolean }[]): Verdicts {
   return new Map(rows.map((r) => [r.id, r.allowed]));
 }
 
+/** Verdicts from the rows of the records the principal sees, each of which it may use this way; an id without a row is not visible. */
+export function allAllowed(rows: { id: string }[]): Verdicts {
+  return new Map(rows.map((r) => [r.id, true]));
+}
+
+/** One statement over all the ids: the rows of the records the principal sees, each with what the rules need to decide. */
+export type SeenRows<Row extends { id: string }> = (p: Principal, ids: readonly string[], db: Queryable) => Promise<Row[]>;
+
+/**
+ * The rules of one kind of record that share one statement, `seen`: a row it returns is
+ * visible, and each permission's `allowed` decides from the row what the principal may do with
+ * it. A feature writes `const linkRule = rulesOver('Communication link', roles)` once, and then
+ * a rule a line: `linkRule(Permission.LinkClose, 'Only …', (p, r) => r.initiator)`.
+ */
+export function rulesOver<Row extends { id: string }>(entity: string, seen: SeenRows<Row>) {
+  return (permission: Permission, forbidden: string, allowed: (p: Principal, row: Row) => boolean): AccessRule => ({
+    permission,
+    entity,
+    forbidden,
+    async decide(p, ids, db): Promise<Verdicts> {
+      return new Map((await seen(p, ids, db)).map((r) => [r.id, allowed(p, r)]));
+    },
+  });
+}
+
 /**
  * The rule of records that belong to one organisation and are seen only by it and by ADMIN
  * (users, API keys): `table`'s rows with an `organisation_id` column. What others may not see
@@ -49,12 +74,9 @@ export function ownOrganisationRecordsRule(permission: Permission, entity: strin
     entity,
     forbidden: `Only ADMIN and the ${entity}'s own organisation may use it`,
     async decide(p, ids, db): Promise<Verdicts> {
-      const rows: { id: string }[] = await db.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[]) AND ($2::boolean OR organisation_id = $3::uuid)`, [
-        ids,
-        isAdmin(p),
-        p.organisationId,
-      ]);
-      return new Map(rows.map((r) => [r.id, true]));
+      return allAllowed(
+        await db.query(`SELECT id FROM ${table} WHERE id = ANY($1::uuid[]) AND ($2::boolean OR organisation_id = $3::uuid)`, [ids, isAdmin(p), p.organisationId]),
+      );
     },
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import type { Principal } from '../auth/principal.js';
+import { isAdmin, type Principal } from '../auth/principal.js';
 import { ForbiddenError, NotFoundError } from '../errors/domain-errors.js';
 import type { RequestContext } from '../request/request-context.js';
 import type { AccessRule, Queryable, Verdicts } from './access-rule.js';
@@ -18,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  *
  * - `requireAccess`: one record; NOT_FOUND when the caller may not see it (exactly as when it
  *   does not exist), FORBIDDEN when it sees it but may not do this.
+ * - `readChecked`: `requireAccess`, then the record loaded (NOT_FOUND when it does not exist).
  * - `checkAccess`: the allowed subset of many ids.
  *
  * Outside a transaction, answers are batched and remembered per request (per event and viewer
@@ -50,9 +51,35 @@ export class AccessService {
     if (!verdict) throw new ForbiddenError(rule.forbidden);
   }
 
+  /**
+   * `requireAccess`, then the record `load` reads: NOT_FOUND (naming the rule's entity) alike for
+   * one the caller may not see and one that does not exist. A service's `thing(id)` read.
+   */
+  async readChecked<T>(ctx: RequestContext, permission: Permission, id: string, load: () => Promise<T | null | undefined>): Promise<T> {
+    await this.requireAccess(ctx, permission, id);
+    const found = await load();
+    if (!found) throw new NotFoundError(this.rule(permission).entity, id);
+    return found;
+  }
+
   async checkAccess(ctx: RequestContext, permission: Permission, ids: readonly string[], tx?: Queryable): Promise<Set<string>> {
     const verdicts = await this.decide(ctx, this.rule(permission), ids, tx);
     return new Set([...verdicts].filter(([, allowed]) => allowed).map(([id]) => id));
+  }
+
+  /**
+   * Whose records a list of an organisation's own records shows (API keys, webhook endpoints):
+   * the named organisation's when `permission` allows it on it, NOT_FOUND naming `listName`
+   * otherwise (as if the list did not exist); without one, ADMIN every organisation's (null)
+   * and the others their own organisation's.
+   */
+  async listedOrganisation(ctx: RequestContext, permission: Permission, organisationId: string | undefined, listName: string): Promise<string | null> {
+    if (organisationId) {
+      const allowed = await this.checkAccess(ctx, permission, [organisationId]);
+      if (!allowed.size) throw new NotFoundError(listName, organisationId);
+      return organisationId;
+    }
+    return isAdmin(ctx.who) ? null : ctx.who.organisationId;
   }
 
   /** A subscription's filter: the rule decided from facts the event carries, without a statement. */
