@@ -8,7 +8,7 @@ import { ConflictReason } from '../common/errors/error-codes.js';
 import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
 import { selectEvents } from '../common/events/select-events.js';
-import { rowLoader } from '../common/loaders/row-loader.js';
+import { listLoader, rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
@@ -90,23 +90,23 @@ export class CommunicationLinksService {
 
   /** `CommunicationLink.participants`: the initiator first, then by name; batched per request. */
   async participants(ctx: RequestContext, linkId: string): Promise<CommunicationLinkParticipant[]> {
-    const loader = ctx.loader(
+    const loader = listLoader<CommunicationLinkParticipant, LinkParticipantRow>(
+      ctx,
       'communicationLinks.participants',
-      () =>
-        new DataLoader<string, LinkParticipantRow[]>(async (ids) => {
-          const rows: LinkParticipantRow[] = await this.kit.db.query(
-            `SELECT ${PARTICIPANT_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
-               FROM communication_link_participants p
-               JOIN communication_links l ON l.id = p.link_id
-               JOIN organisations o ON o.id = p.organisation_id
-              WHERE p.link_id = ANY($1::uuid[])
-              ORDER BY (p.organisation_id = l.initiating_organisation_id) DESC, lower(o.name), o.id`,
-            [ids as string[]],
-          );
-          return ids.map((id) => rows.filter((r) => r.link_id === id));
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT ${PARTICIPANT_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}
+             FROM communication_link_participants p
+             JOIN communication_links l ON l.id = p.link_id
+             JOIN organisations o ON o.id = p.organisation_id
+            WHERE p.link_id = ANY($1::uuid[])
+            ORDER BY (p.organisation_id = l.initiating_organisation_id) DESC, lower(o.name), o.id`,
+          [ids],
+        ),
+      (r) => r.link_id,
+      CommunicationLinkParticipant.fromRow,
     );
-    return (await loader.load(linkId)).map(CommunicationLinkParticipant.fromRow);
+    return loader.load(linkId);
   }
 
   /** `CommunicationLink.incident`: the link was reached through a visible incident. */

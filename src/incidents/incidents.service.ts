@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import type { Tx } from '../database/transaction.service.js';
@@ -7,7 +6,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { NotificationType } from '../common/notifications/outbox-sink.js';
 import { PerEvent } from '../common/events/per-event.js';
-import { rowLoader } from '../common/loaders/row-loader.js';
+import { listLoader, rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -98,21 +97,20 @@ export class IncidentsService {
   }
 
   private participantsLoader(ctx: RequestContext) {
-    return ctx.loader(
+    return listLoader<IncidentParticipant>(
+      ctx,
       'incidentParticipants',
-      () =>
-        new DataLoader<string, IncidentParticipant[]>(async (ids) => {
-          const rows: ParticipantRow[] = await this.kit.db.query(
-            `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at FROM incident_participants ip
-              WHERE ip.incident_id = ANY($1::uuid[]) ORDER BY ip.incident_id, ip.lead DESC, ip.joined_at, ip.organisation_id`,
-            [ids as string[]],
-          );
-          // The organisations through their own feature: one batch for all participants of the list.
-          const organisations = await Promise.all(rows.map((r) => this.organisations.require(ctx, r.organisation_id)));
-          const byIncident = new Map<string, IncidentParticipant[]>(ids.map((id) => [id, []]));
-          rows.forEach((r, i) => byIncident.get(r.incident_id)?.push(participant(r.incident_id, r.organisation_id, r.lead, r.joined_at, organisations[i])));
-          return ids.map((id) => byIncident.get(id) ?? []);
-        }),
+      async (ids) => {
+        const rows: ParticipantRow[] = await this.kit.db.query(
+          `SELECT ip.incident_id, ip.organisation_id, ip.lead, ip.joined_at FROM incident_participants ip
+            WHERE ip.incident_id = ANY($1::uuid[]) ORDER BY ip.incident_id, ip.lead DESC, ip.joined_at, ip.organisation_id`,
+          [ids],
+        );
+        // The organisations through their own feature: one batch for all participants of the list.
+        const organisations = await Promise.all(rows.map((r) => this.organisations.require(ctx, r.organisation_id)));
+        return rows.map((r, i) => participant(r.incident_id, r.organisation_id, r.lead, r.joined_at, organisations[i]));
+      },
+      (p) => p.incidentId,
     );
   }
 

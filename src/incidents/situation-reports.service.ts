@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
+import { listLoader } from '../common/loaders/row-loader.js';
 import { Permission } from '../common/access/permission.js';
 import { isAdmin, seesAllIncidents } from '../common/auth/principal.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors/domain-errors.js';
@@ -122,19 +123,17 @@ export class SituationReportsService {
   }
 
   private acknowledgementsLoader(ctx: RequestContext) {
-    return ctx.loader(
+    return listLoader<ReportAcknowledgement, AckRow>(
+      ctx,
       'reportAcknowledgements',
-      () =>
-        new DataLoader<string, ReportAcknowledgement[]>(async (ids) => {
-          const rows: AckRow[] = await this.kit.db.query(
-            `SELECT report_id, organisation_id, acknowledged_by_user_id, acknowledged_at FROM situation_report_acknowledgements
-              WHERE report_id = ANY($1::uuid[]) ORDER BY acknowledged_at, organisation_id`,
-            [ids as string[]],
-          );
-          const byReport = new Map<string, ReportAcknowledgement[]>(ids.map((id) => [id, []]));
-          for (const r of rows) byReport.get(r.report_id)?.push(acknowledgement(r.organisation_id, r.acknowledged_by_user_id, r.acknowledged_at));
-          return ids.map((id) => byReport.get(id) ?? []);
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT report_id, organisation_id, acknowledged_by_user_id, acknowledged_at FROM situation_report_acknowledgements
+            WHERE report_id = ANY($1::uuid[]) ORDER BY acknowledged_at, organisation_id`,
+          [ids],
+        ),
+      (r) => r.report_id,
+      (r) => acknowledgement(r.organisation_id, r.acknowledged_by_user_id, r.acknowledged_at),
     );
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
+import { listLoader } from '../common/loaders/row-loader.js';
 import { Permission } from '../common/access/permission.js';
 import { BadUserInputError, ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
@@ -149,16 +149,16 @@ export class WebhookEndpointsService {
 
   /** WebhookDelivery.attemptLog: the attempts of every delivery on the page in one statement. */
   async attempts(ctx: RequestContext, deliveryId: string): Promise<WebhookDeliveryAttempt[]> {
-    const loader = ctx.loader(
+    const loader = listLoader<WebhookDeliveryAttempt, AttemptRow>(
+      ctx,
       'webhookDeliveryAttempts',
-      () =>
-        new DataLoader<string, WebhookDeliveryAttempt[]>(async (ids) => {
-          const rows: AttemptRow[] = await this.kit.db.query(
-            `SELECT delivery_id, attempt, started_at, duration_ms, status_code, error FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt`,
-            [ids as string[]],
-          );
-          return ids.map((id) => rows.filter((r) => r.delivery_id === id).map(WebhookDeliveryAttempt.fromRow));
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT delivery_id, attempt, started_at, duration_ms, status_code, error FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt`,
+          [ids],
+        ),
+      (r) => r.delivery_id,
+      WebhookDeliveryAttempt.fromRow,
     );
     return loader.load(deliveryId);
   }

@@ -69,17 +69,17 @@ export class ResourceRequestsService {
     const cursor = decodeCursor(args.after, ['timestamp', 'uuid']);
     const status = args.status?.length ? args.status : null;
     const key = JSON.stringify([status, args.first, args.after ?? null]);
-    const loader = ctx.loader(`resources.requestsOfIncident:${key}`, () =>
-      this.loaders.groupedBy<SortedRow>(
-        `SELECT * FROM (
-           SELECT x.*, row_number() OVER (PARTITION BY x.incident_id ORDER BY x.created_at DESC, x.id DESC) AS rn FROM (
-             SELECT ${REQUEST_COLUMNS}, ${SORT_AT}, count(*) OVER (PARTITION BY r.incident_id)::int AS total, r.incident_id AS group_key
-               FROM resource_requests r WHERE r.incident_id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR r.status = ANY($2))
-           ) x WHERE ($3::timestamptz IS NULL OR (x.created_at, x.id) < ($3::timestamptz, $4::uuid))
-         ) y WHERE y.rn <= $5
-         ORDER BY y.created_at DESC, y.id DESC`,
-        [status, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
-      ),
+    const loader = this.loaders.grouped<SortedRow>(
+      ctx,
+      `resources.requestsOfIncident:${key}`,
+      `SELECT * FROM (
+         SELECT x.*, row_number() OVER (PARTITION BY x.incident_id ORDER BY x.created_at DESC, x.id DESC) AS rn FROM (
+           SELECT ${REQUEST_COLUMNS}, ${SORT_AT}, count(*) OVER (PARTITION BY r.incident_id)::int AS total, r.incident_id AS group_key
+             FROM resource_requests r WHERE r.incident_id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR r.status = ANY($2))
+         ) x WHERE ($3::timestamptz IS NULL OR (x.created_at, x.id) < ($3::timestamptz, $4::uuid))
+       ) y WHERE y.rn <= $5
+       ORDER BY y.created_at DESC, y.id DESC`,
+      [status, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
     );
     const rows = await loader.load(incidentId);
     // The window counts before the cursor; an empty page after a cursor still knows the total.

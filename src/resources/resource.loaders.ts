@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { rowLoader } from '../common/loaders/row-loader.js';
+import { listLoader, rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import { HOLDING_COLUMNS, type ResourceHoldingRow } from './models/resource-holding.model.js';
 import { LOAN_COLUMNS, type ResourceLoanRow } from './models/resource-loan.model.js';
@@ -36,35 +36,32 @@ export class ResourceLoaders {
 
   /** An organisation's holdings, in catalogue order (type name, then id). */
   holdingsOfOrganisation(ctx: RequestContext) {
-    return ctx.loader('resources.holdingsOfOrganisation', () =>
-      this.grouped<ResourceHoldingRow>(
-        `SELECT ${HOLDING_COLUMNS}, h.organisation_id AS group_key FROM resource_holdings h JOIN resource_types t ON t.id = h.resource_type_id
-          WHERE h.organisation_id = ANY($1::uuid[]) ORDER BY lower(t.name), h.id`,
-      ),
+    return this.grouped<ResourceHoldingRow>(
+      ctx,
+      'resources.holdingsOfOrganisation',
+      `SELECT ${HOLDING_COLUMNS}, h.organisation_id AS group_key FROM resource_holdings h JOIN resource_types t ON t.id = h.resource_type_id
+        WHERE h.organisation_id = ANY($1::uuid[]) ORDER BY lower(t.name), h.id`,
     );
   }
 
   /** A request's loans, oldest offer first. */
   loansOfRequest(ctx: RequestContext) {
-    return ctx.loader('resources.loansOfRequest', () =>
-      this.grouped<ResourceLoanRow>(
-        `SELECT ${LOAN_COLUMNS}, l.request_id AS group_key FROM resource_loans l JOIN resource_requests r ON r.id = l.request_id
-          WHERE l.request_id = ANY($1::uuid[]) ORDER BY l.offered_at, l.id`,
-      ),
+    return this.grouped<ResourceLoanRow>(
+      ctx,
+      'resources.loansOfRequest',
+      `SELECT ${LOAN_COLUMNS}, l.request_id AS group_key FROM resource_loans l JOIN resource_requests r ON r.id = l.request_id
+        WHERE l.request_id = ANY($1::uuid[]) ORDER BY l.offered_at, l.id`,
     );
   }
 
-  private grouped<Row>(sql: string): DataLoader<string, Row[]> {
-    return this.groupedBy<Row>(sql);
-  }
-
   /** A loader of row lists by key: `sql` takes the keys as $1 (then `params`) and selects each row's key as `group_key`. */
-  groupedBy<Row>(sql: string, params: unknown[] = []): DataLoader<string, Row[]> {
-    return new DataLoader<string, Row[]>(async (keys) => {
-      const rows: (Row & { group_key: string })[] = await this.db.query(sql, [keys as string[], ...params]);
-      const byKey = new Map<string, Row[]>(keys.map((k) => [k, []]));
-      for (const { group_key, ...row } of rows) byKey.get(group_key)?.push(row as Row);
-      return keys.map((k) => byKey.get(k) ?? []);
-    });
+  grouped<Row>(ctx: RequestContext, name: string, sql: string, params: unknown[] = []): DataLoader<string, Row[]> {
+    return listLoader<Row, Row & { group_key: string }>(
+      ctx,
+      name,
+      (keys) => this.db.query(sql, [keys, ...params]),
+      (r) => r.group_key,
+      ({ group_key: _key, ...row }) => row as Row,
+    );
   }
 }

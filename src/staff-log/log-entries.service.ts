@@ -7,7 +7,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { NotificationTopic, NotificationType } from '../common/notifications/outbox-sink.js';
 import { selectEvents } from '../common/events/select-events.js';
-import { rowLoader } from '../common/loaders/row-loader.js';
+import { listLoader, rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { Tx } from '../database/transaction.service.js';
@@ -112,37 +112,37 @@ export class LogEntriesService {
   /** LogEntry.children: the entries that follow from this one and that the caller may read, by number; one statement per request. */
   async children(ctx: RequestContext, entryId: string): Promise<LogEntry[]> {
     const p = ctx.who;
-    const loader = ctx.loader(
+    const loader = listLoader<LogEntry, LogEntryRow>(
+      ctx,
       'logEntryChildren',
-      () =>
-        new DataLoader<string, LogEntryRow[]>(async (ids) => {
-          const rows: LogEntryRow[] = await this.kit.db.query(
-            `SELECT ${ENTRY_COLUMNS} FROM log_entries e
-              WHERE e.parent_id = ANY($1::uuid[]) AND ${incidentVisibleSql('e.incident_id', '$2', '$3')} AND ${readableEntrySql('$2')}
-              ORDER BY e.number`,
-            [ids as string[], p.organisationId, seesAllIncidents(p)],
-          );
-          return ids.map((id) => rows.filter((r) => r.parent_id === id));
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT ${ENTRY_COLUMNS} FROM log_entries e
+            WHERE e.parent_id = ANY($1::uuid[]) AND ${incidentVisibleSql('e.incident_id', '$2', '$3')} AND ${readableEntrySql('$2')}
+            ORDER BY e.number`,
+          [ids, p.organisationId, seesAllIncidents(p)],
+        ),
+      (r) => r.parent_id ?? '',
+      LogEntry.fromRow,
     );
-    return (await loader.load(entryId)).map(LogEntry.fromRow);
+    return loader.load(entryId);
   }
 
   /** LogEntry.updates, oldest first; one statement per request. */
   async updates(ctx: RequestContext, entryId: string): Promise<LogEntryUpdate[]> {
-    const loader = ctx.loader(
+    const loader = listLoader<LogEntryUpdate, LogEntryUpdateRow>(
+      ctx,
       'logEntryUpdates',
-      () =>
-        new DataLoader<string, LogEntryUpdateRow[]>(async (ids) => {
-          const rows: LogEntryUpdateRow[] = await this.kit.db.query(
-            `SELECT id, entry_id, organisation_id, author_user_id, note, status, created_at FROM log_entry_updates
-              WHERE entry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
-            [ids as string[]],
-          );
-          return ids.map((id) => rows.filter((r) => r.entry_id === id));
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT id, entry_id, organisation_id, author_user_id, note, status, created_at FROM log_entry_updates
+            WHERE entry_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+          [ids],
+        ),
+      (r) => r.entry_id,
+      LogEntryUpdate.fromRow,
     );
-    return (await loader.load(entryId)).map(LogEntryUpdate.fromRow);
+    return loader.load(entryId);
   }
 
   /** LogEntry.resourceRequest: the request that meets a NEED, when the caller may see it. */

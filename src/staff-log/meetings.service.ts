@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
 import { Permission } from '../common/access/permission.js';
 import { seesAllIncidents } from '../common/auth/principal.js';
 import { BadUserInputError, ConflictError } from '../common/errors/domain-errors.js';
 import { ConflictReason } from '../common/errors/error-codes.js';
 import { selectEvents } from '../common/events/select-events.js';
-import { rowLoader } from '../common/loaders/row-loader.js';
+import { listLoader, rowLoader } from '../common/loaders/row-loader.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { Tx } from '../database/transaction.service.js';
 import { lockOpenIncident } from '../incidents/incident-locks.js';
@@ -64,16 +63,15 @@ export class MeetingsService {
   async forIncident(ctx: RequestContext, incidentId: string, statuses?: MeetingStatus[]): Promise<Meeting[]> {
     const p = ctx.who;
     const wanted = statuses?.length ? statuses : ALL_STATUSES;
-    const loader = ctx.loader(
+    const loader = listLoader<MeetingRow>(
+      ctx,
       'incidentMeetings',
-      () =>
-        new DataLoader<string, MeetingRow[]>(async (ids) => {
-          const rows: MeetingRow[] = await this.kit.db.query(
-            `SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.incident_id = ANY($1::uuid[]) AND ${visibleMeetingSql('$2', '$3')} ORDER BY m.starts_at, m.id`,
-            [ids as string[], p.organisationId, seesAllIncidents(p)],
-          );
-          return ids.map((id) => rows.filter((r) => r.incident_id === id));
-        }),
+      (ids) =>
+        this.kit.db.query(
+          `SELECT ${MEETING_COLUMNS} FROM meetings m WHERE m.incident_id = ANY($1::uuid[]) AND ${visibleMeetingSql('$2', '$3')} ORDER BY m.starts_at, m.id`,
+          [ids, p.organisationId, seesAllIncidents(p)],
+        ),
+      (r) => r.incident_id,
     );
     return (await loader.load(incidentId)).filter((r) => wanted.includes(r.status)).map(Meeting.fromRow);
   }
@@ -88,18 +86,18 @@ export class MeetingsService {
   /** Meeting.entries: the entries written at the meeting that the caller may read, by number. */
   async entriesOf(ctx: RequestContext, meetingId: string): Promise<LogEntry[]> {
     const p = ctx.who;
-    const loader = ctx.loader(
+    const loader = listLoader<LogEntry, LogEntryRow>(
+      ctx,
       'meetingEntries',
-      () =>
-        new DataLoader<string, LogEntryRow[]>(async (ids) => {
-          const rows: LogEntryRow[] = await this.kit.db.query(
-            `SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.meeting_id = ANY($1::uuid[]) AND ${readableEntrySql('$2')} ORDER BY e.number`,
-            [ids as string[], p.organisationId],
-          );
-          return ids.map((id) => rows.filter((r) => r.meeting_id === id));
-        }),
+      (ids) =>
+        this.kit.db.query(`SELECT ${ENTRY_COLUMNS} FROM log_entries e WHERE e.meeting_id = ANY($1::uuid[]) AND ${readableEntrySql('$2')} ORDER BY e.number`, [
+          ids,
+          p.organisationId,
+        ]),
+      (r) => r.meeting_id ?? '',
+      LogEntry.fromRow,
     );
-    return (await loader.load(meetingId)).map(LogEntry.fromRow);
+    return loader.load(meetingId);
   }
 
   /**

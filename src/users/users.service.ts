@@ -10,20 +10,8 @@ import { rowLoader } from '../common/loaders/row-loader.js';
 import { decodeCursor, toConnection, type ConnectionArgs, type Connection } from '../common/pagination/connection.js';
 import type { RequestContext } from '../common/request/request-context.js';
 import type { CreateUserInput, UpdateUserInput } from './dto/user.inputs.js';
-import type { Role } from '../common/auth/roles.js';
-import { User } from './models/user.model.js';
+import { User, type UserRow } from './models/user.model.js';
 import { FeatureKit } from '../database/feature-kit.js';
-
-/** A `users` row as this service selects it (USER_COLUMNS): never the password hash. */
-interface UserRow {
-  id: string;
-  organisation_id: string;
-  email: string;
-  display_name: string;
-  role: Role;
-  active: boolean;
-  created_at: Date;
-}
 
 const USER_COLUMNS = 'id, organisation_id, email, display_name, role, active, created_at';
 const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
@@ -48,17 +36,6 @@ export interface AuthenticatedUser {
   organisationId: string;
 }
 
-function user(r: UserRow): User {
-  return Object.assign(new User(), {
-    id: r.id,
-    email: r.email,
-    displayName: r.display_name,
-    role: r.role,
-    organisationId: r.organisation_id,
-    active: r.active,
-    createdAt: r.created_at,
-  });
-}
 
 @Injectable()
 export class UsersService {
@@ -79,14 +56,14 @@ export class UsersService {
     // The caller itself: no access check to make.
     const row = await this.loader(ctx).load(p.userId);
     if (!row) throw new NotFoundError('User', p.userId);
-    return user(row);
+    return User.fromRow(row);
   }
 
   /** A user is visible to ADMIN and to the users of the same organisation. */
   async findVisible(ctx: RequestContext, id: string): Promise<User | null> {
     if (!(await this.kit.access.checkAccess(ctx, Permission.UserRead, [id])).size) return null;
     const row = await this.loader(ctx).load(id);
-    return row && user(row);
+    return row && User.fromRow(row);
   }
 
   /**
@@ -95,7 +72,7 @@ export class UsersService {
    */
   async load(ctx: RequestContext, id: string): Promise<User | null> {
     const row = await this.loader(ctx).load(id);
-    return row && user(row);
+    return row && User.fromRow(row);
   }
 
   /**
@@ -108,7 +85,7 @@ export class UsersService {
          FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE lower(u.email) = lower($1)`,
       [email.trim()],
     );
-    return row ? { user: user(row), passwordHash: row.password_hash, mayActivate: row.active && row.org_active } : null;
+    return row ? { user: User.fromRow(row), passwordHash: row.password_hash, mayActivate: row.active && row.org_active } : null;
   }
 
   /** The user if it and its organisation are active (a refresh token's owner), read in the caller's transaction. */
@@ -117,7 +94,7 @@ export class UsersService {
       `SELECT ${USER_COLUMNS_OF_U} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1 AND u.active AND o.active`,
       [id],
     );
-    return row ? user(row) : null;
+    return row ? User.fromRow(row) : null;
   }
 
   /**
@@ -172,7 +149,7 @@ export class UsersService {
    */
   async atDirectoryStamp(ctx: RequestContext, ids: readonly string[], directoryStamp: string | null): Promise<Map<string, User>> {
     const rows = await this.directory.load(this.loader(ctx), ids, directoryStamp);
-    return new Map([...rows].map(([id, row]) => [id, user(row)]));
+    return new Map([...rows].map(([id, row]) => [id, User.fromRow(row)]));
   }
 
   private loader(ctx: RequestContext) {
@@ -190,7 +167,7 @@ export class UsersService {
         ORDER BY lower(display_name), id LIMIT $4`,
       [organisationId, cursor ? String(cursor[0]) : null, cursor ? String(cursor[1]) : null, args.first + 1],
     );
-    return toConnection(rows, args.first, total, (r) => [r.sort, r.id], user);
+    return toConnection(rows, args.first, total, (r) => [r.sort, r.id], User.fromRow);
   }
 
   async create(ctx: RequestContext, input: CreateUserInput): Promise<User> {
@@ -203,7 +180,7 @@ export class UsersService {
         [input.organisationId, input.email.trim(), input.displayName, input.role, passwordHash],
       );
       tx.audit({ action: 'user.create', entityType: 'User', entityId: row.id, details: { email: row.email, role: row.role, organisationId: row.organisation_id } });
-      return user(row);
+      return User.fromRow(row);
     });
   }
 
@@ -227,7 +204,7 @@ export class UsersService {
       if (input.role !== undefined || input.active !== undefined) {
         tx.onCommit(() => this.credentials.announce({ userIds: [id] }));
       }
-      return user(row);
+      return User.fromRow(row);
     });
   }
 }

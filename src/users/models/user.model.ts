@@ -2,6 +2,17 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Role } from '../../common/auth/roles.js';
 import { Paginated } from '../../common/pagination/connection.js';
 
+/** A `users` row as the users feature selects it (never the password hash). */
+export interface UserRow {
+  id: string;
+  organisation_id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  active: boolean;
+  created_at: Date;
+}
+
 @ObjectType()
 export class User {
   @Field(() => ID)
@@ -24,6 +35,18 @@ export class User {
 
   @Field()
   createdAt: Date;
+
+  static fromRow(r: UserRow): User {
+    return Object.assign(new User(), {
+      id: r.id,
+      email: r.email,
+      displayName: r.display_name,
+      role: r.role,
+      organisationId: r.organisation_id,
+      active: r.active,
+      createdAt: r.created_at,
+    });
+  }
 }
 
 @ObjectType()
