@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acceptedType } from '../common/http/accepts.js';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -38,27 +39,27 @@ export class CommunicationPlanController {
     @Ctx() ctx: RequestContext,
     @Param('id') idOrReference: string,
     @Query('format') format: unknown,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     if (!isUuid(idOrReference) && !REFERENCE.test(idOrReference)) throw BadUserInputError.field('id', 'id must be an incident UUID or reference (e.g. DEMO-0001)');
     if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
-    res.setHeader('Vary', 'Accept');
+    const wanted = format ?? acceptedType(req, ['text/html', 'application/json']);
+    res.header('Vary', 'Accept');
     if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The plan is available as text/html or application/json')));
+      void res.code(406).send(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The plan is available as text/html or application/json')));
       return;
     }
     const id = isUuid(idOrReference) ? idOrReference.toLowerCase() : await this.links.visibleIncidentIdByReference(ctx, idOrReference);
     const plan = await this.links.plan(ctx, id);
     // Contact details of named people: never kept by a shared cache.
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     if (wanted === 'json' || wanted === 'application/json') {
-      res.status(200).json(plan);
+      void res.code(200).send(plan);
       return;
     }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan, { timeZone: this.config.timeZone }));
+    res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.header('X-Content-Type-Options', 'nosniff');
+    void res.code(200).type('text/html; charset=utf-8').send(renderCommunicationPlanHtml(plan, { timeZone: this.config.timeZone }));
   }
 }

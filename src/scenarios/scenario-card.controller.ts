@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acceptedType } from '../common/http/accepts.js';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -27,23 +28,23 @@ export class ScenarioCardController {
   ) {}
 
   @Get(':id/card')
-  async card(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async card(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a scenario UUID');
     if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
-    res.setHeader('Vary', 'Accept');
+    const wanted = format ?? acceptedType(req, ['text/html', 'application/json']);
+    res.header('Vary', 'Accept');
     if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The card is available as text/html or application/json')));
+      void res.code(406).send(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The card is available as text/html or application/json')));
       return;
     }
     const card = await this.scenarios.card(ctx, id.toLowerCase());
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     if (wanted === 'json' || wanted === 'application/json') {
-      res.status(200).json(card);
+      void res.code(200).send(card);
       return;
     }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(renderScenarioCardHtml(card, { timeZone: this.config.timeZone }));
+    res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.header('X-Content-Type-Options', 'nosniff');
+    void res.code(200).type('text/html; charset=utf-8').send(renderScenarioCardHtml(card, { timeZone: this.config.timeZone }));
   }
 }

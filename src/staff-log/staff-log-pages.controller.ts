@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acceptedType } from '../common/http/accepts.js';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -31,7 +32,7 @@ export class StaffLogPagesController {
   ) {}
 
   @Get('incidents/:id/log')
-  async log(@Ctx() ctx: RequestContext, @Param('id') idOrReference: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async log(@Ctx() ctx: RequestContext, @Param('id') idOrReference: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!isUuid(idOrReference) && !REFERENCE.test(idOrReference)) throw BadUserInputError.field('id', 'id must be an incident UUID or reference (e.g. DEMO-0001)');
     const wanted = this.wanted(format, req, res);
     if (!wanted) return;
@@ -40,7 +41,7 @@ export class StaffLogPagesController {
   }
 
   @Get('meetings/:id/agenda')
-  async agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a meeting UUID');
     const wanted = this.wanted(format, req, res);
     if (!wanted) return;
@@ -49,7 +50,7 @@ export class StaffLogPagesController {
   }
 
   @Get('meetings/:id/minutes')
-  async minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     if (!isUuid(id)) throw BadUserInputError.field('id', 'id must be a meeting UUID');
     const wanted = this.wanted(format, req, res);
     if (!wanted) return;
@@ -58,26 +59,26 @@ export class StaffLogPagesController {
   }
 
   /** json or html as asked; undefined (406 sent) when the Accept header allows neither. */
-  private wanted(format: unknown, req: Request, res: Response): 'json' | 'html' | undefined {
+  private wanted(format: unknown, req: FastifyRequest, res: FastifyReply): 'json' | 'html' | undefined {
     if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-    res.setHeader('Vary', 'Accept');
-    const wanted = format ?? req.accepts(['text/html', 'application/json']);
+    res.header('Vary', 'Accept');
+    const wanted = format ?? acceptedType(req, ['text/html', 'application/json']);
     if (!wanted) {
-      res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The page is available as text/html or application/json')));
+      void res.code(406).send(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], 'The page is available as text/html or application/json')));
       return undefined;
     }
     return wanted === 'json' || wanted === 'application/json' ? 'json' : 'html';
   }
 
-  private send(res: Response, wanted: 'json' | 'html', data: unknown, html: () => string): void {
+  private send(res: FastifyReply, wanted: 'json' | 'html', data: unknown, html: () => string): void {
     // What organisations wrote for each other: never kept by a shared cache.
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     if (wanted === 'json') {
-      res.status(200).json(data);
+      void res.code(200).send(data);
       return;
     }
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.status(200).type('text/html; charset=utf-8').send(html());
+    res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.header('X-Content-Type-Options', 'nosniff');
+    void res.code(200).type('text/html; charset=utf-8').send(html());
   }
 }
