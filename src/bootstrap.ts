@@ -1,4 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +27,21 @@ function graphiqlOff(req: FastifyRequest, reply: FastifyReply, done: () => void)
   void reply.code(400).send(errorBody(new BadUserInputError([{ field: 'query', message: GRAPHIQL_OFF_MESSAGE }], GRAPHIQL_OFF_MESSAGE)));
 }
 
+/**
+ * A request Node's parser refuses (headers over 16 kB, a malformed request line) is answered as
+ * Node itself answers it, with `Connection: close` and the socket ended after the answer:
+ * Fastify's own handler leaves that header out and destroys the socket, so a keep-alive client
+ * sends its next request down a socket that is gone.
+ */
+function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
+}
+
 const REQUEST_SCOPE = Symbol('hub.requestScope');
 type ScopedRequest = FastifyRequest & { [REQUEST_SCOPE]?: AsyncResource };
 
@@ -35,6 +52,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     trustProxy: config.http.trustProxy,
     // The request id: a sane X-Request-Id, or a new one (request-log.ts).
     genReqId: requestIdFor,
+    clientErrorHandler,
     // No logger of Fastify's own (so no request logging of its own either): requestLog writes
     // the one line of each request through the hub's logger.
     logger: false,

@@ -39,8 +39,9 @@ export function requestLine(req: LoggedRequest, res: ServerResponse, durationMs:
 
 /**
  * A Fastify `onRequest` hook, the first the hub adds (before Nest's middleware): the request's
- * id echoed back, a logger bound to it for every line logged while the request runs (`req.log`
- * on the Node request, which nestjs-pino keeps for the request: `useExisting`), and the
+ * id echoed back, a logger bound to it for every line logged while the request runs (`log` on
+ * Fastify's request and on the Node request, which nestjs-pino keeps for the request:
+ * `useExisting`; Fastify's own is a no-op, the application having no Fastify logger), and the
  * request's line when it ends (health and metrics leave none).
  *
  * In place of pino-http and of Fastify's own request logging (issue 19): one child with the id,
@@ -53,7 +54,9 @@ export function requestLog(root: pino.Logger, lines: pino.Logger) {
     const raw = req.raw as IncomingMessage & { id?: string; log?: pino.Logger };
     const res = reply.raw;
     raw.id = id;
+    // On both requests: Nest's middleware (nestjs-pino's among them) may be handed either.
     raw.log = root.child({ reqId: id });
+    req.log = raw.log;
     res.setHeader('X-Request-Id', id);
     if (!NOT_LOGGED.test(raw.url ?? '')) {
       const started = Date.now();
