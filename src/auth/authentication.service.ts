@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { Authenticator } from '../common/auth/authenticator.js';
 import type { Principal } from '../common/auth/principal.js';
@@ -22,15 +22,15 @@ export class AuthenticationService implements Authenticator {
    * Authenticates an HTTP request once (the result is kept on its request context): no
    * credentials is anonymous; credentials that do not verify are UNAUTHENTICATED.
    */
-  async authenticate(req: Request): Promise<RequestContext> {
+  async authenticate(req: FastifyRequest): Promise<RequestContext> {
     const ctx = requestContextOf(req);
-    const r = req as Request & { hubAuthenticated?: Promise<void> };
+    const r = req as FastifyRequest & { hubAuthenticated?: Promise<void> };
     r.hubAuthenticated ??= this.runPassport(req, ctx);
     await r.hubAuthenticated;
     return ctx;
   }
 
-  private runPassport(req: Request, ctx: RequestContext): Promise<void> {
+  private runPassport(req: FastifyRequest, ctx: RequestContext): Promise<void> {
     const hasBearer = typeof req.headers.authorization === 'string' && req.headers.authorization.length > 0;
     const hasKey = typeof req.headers['x-api-key'] === 'string';
     if (!hasBearer && !hasKey) return Promise.resolve();

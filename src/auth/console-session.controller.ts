@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../common/errors/domain-errors.js';
@@ -15,8 +15,13 @@ export const CONSOLE_REFRESH_COOKIE = 'hub_console_refresh';
 /** The header a cross-site form cannot send and a cross-site script cannot without a CORS preflight the hub never grants. */
 export const CONSOLE_CSRF_HEADER = 'x-hub-console';
 
+/** Whether a Content-Type is JSON (`application/json`, parameters aside). */
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
 /** The refresh token from the Cookie header (no cookie parser for one cookie). */
-function refreshCookie(req: Request): string | undefined {
+function refreshCookie(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const at = part.indexOf('=');
     if (at > 0 && part.slice(0, at).trim() === CONSOLE_REFRESH_COOKIE) return decodeURIComponent(part.slice(at + 1).trim());
@@ -43,7 +48,7 @@ export class ConsoleSessionController {
 
   @Post()
   @HttpCode(200)
-  async login(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
+  async login(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown) {
     this.refuseCrossSite(req);
     const { email, password } = (body ?? {}) as { email?: unknown; password?: unknown };
     if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || password.length > 1024) {
@@ -54,7 +59,7 @@ export class ConsoleSessionController {
 
   @Post('refresh')
   @HttpCode(200)
-  async refresh(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async refresh(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply) {
     this.refuseCrossSite(req);
     const token = refreshCookie(req);
     if (!token) throw new UnauthenticatedError('No console session');
@@ -68,7 +73,7 @@ export class ConsoleSessionController {
 
   @Post('logout')
   @HttpCode(204)
-  async logout(@Ctx() ctx: RequestContext, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(@Ctx() ctx: RequestContext, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     this.refuseCrossSite(req);
     const token = refreshCookie(req);
     this.clearCookie(res);
@@ -77,21 +82,17 @@ export class ConsoleSessionController {
   }
 
   /** SameSite=Strict keeps the cookie off cross-site requests; this is the second lock. */
-  private refuseCrossSite(req: Request): void {
-    if (req.headers[CONSOLE_CSRF_HEADER] !== '1' || !req.is('application/json')) {
+  private refuseCrossSite(req: FastifyRequest): void {
+    if (req.headers[CONSOLE_CSRF_HEADER] !== '1' || !isJson(req.headers['content-type'])) {
       throw new ForbiddenError(`Console session requests need Content-Type: application/json and the header X-Hub-Console: 1`);
     }
   }
 
-  private answer(res: Response, payload: AuthPayload) {
-    res.cookie(CONSOLE_REFRESH_COOKIE, payload.refreshToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.production,
-      path: CONSOLE_SESSION_PATH,
-      maxAge: this.config.auth.refreshTtlSeconds * 1000,
-    });
-    res.setHeader('Cache-Control', 'no-store');
+  private answer(res: FastifyReply, payload: AuthPayload) {
+    const maxAge = this.config.auth.refreshTtlSeconds;
+    const expires = new Date(Date.now() + maxAge * 1000).toUTCString();
+    res.header('Set-Cookie', `${CONSOLE_REFRESH_COOKIE}=${encodeURIComponent(payload.refreshToken)}; Max-Age=${maxAge}; Path=${CONSOLE_SESSION_PATH}; Expires=${expires}${this.cookieFlags()}`);
+    res.header('Cache-Control', 'no-store');
     const u = payload.user;
     return {
       accessToken: payload.accessToken,
@@ -100,7 +101,12 @@ export class ConsoleSessionController {
     };
   }
 
-  private clearCookie(res: Response): void {
-    res.clearCookie(CONSOLE_REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: this.config.production, path: CONSOLE_SESSION_PATH });
+  private clearCookie(res: FastifyReply): void {
+    res.header('Set-Cookie', `${CONSOLE_REFRESH_COOKIE}=; Path=${CONSOLE_SESSION_PATH}; Expires=Thu, 01 Jan 1970 00:00:00 GMT${this.cookieFlags()}`);
+  }
+
+  /** HttpOnly and SameSite=Strict always, Secure in production (written as Express's res.cookie wrote them). */
+  private cookieFlags(): string {
+    return `; HttpOnly${this.config.production ? '; Secure' : ''}; SameSite=Strict`;
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -35,8 +35,8 @@ export class CommunicationPlanController {
     @Ctx() ctx: RequestContext,
     @Param('id') idOrReference: string,
     @Query('format') format: unknown,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     requireIncidentIdOrReference(idOrReference);
     const wanted = pageFormat(format, req, res, 'plan');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { NextFunction, Request, Response } from 'express';
-import express from 'express';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The web console (console/, built by `npm run build` with Vite into dist/console-app/) and the
@@ -54,64 +54,65 @@ export const GRAPHIQL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function pageHeaders(res: Response, csp: string): void {
-  res.setHeader('Content-Security-Policy', csp);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
+function pageHeaders(reply: FastifyReply, csp: string): FastifyReply {
+  return reply.headers({ 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+}
+
+function notBuilt(reply: FastifyReply): void {
+  void reply.code(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
 }
 
 const NOT_BUILT = 'The console has not been built: run `npm run build` (npm start does it).';
 
 /**
- * GET /console/assets/* (hashed names: cached for good) and every other GET under /console
- * answered with the console's page, whose router shows the screen for the path.
+ * GET /console/assets/* (hashed names: cached for good) and every other GET (and HEAD) under
+ * /console answered with the console's page, whose router shows the screen for the path.
+ * /console/session is the session's API (ConsoleSessionController, POST only).
  */
-export function consolePages(options: { tileUrl?: string } = {}): (req: Request, res: Response, next: NextFunction) => void {
+export async function registerConsolePages(app: FastifyInstance, options: { tileUrl?: string } = {}): Promise<void> {
   const dir = consoleBuildDir();
-  const assets = dir ? express.static(`${dir}assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }) : undefined;
   let page: string | undefined;
   const tileOrigin = options.tileUrl ? new URL(options.tileUrl.replace(/\{[a-z]\}/g, 'a')).origin : undefined;
   const csp = consoleCsp(tileOrigin);
-  return (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !(req.path === '/console' || req.path.startsWith('/console/'))) return next();
-    if (req.path.startsWith('/console/session')) return next();
-    if (!dir) {
-      res.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
-      return;
-    }
-    if (req.path.startsWith('/console/assets/')) {
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      req.url = req.url.slice('/console/assets'.length);
-      assets!(req, res, (err?: unknown) => (err ? res.status(404).type('text/plain').send('Not found') : next()));
-      return;
-    }
-    if (req.path === '/console/config.json') {
-      res.setHeader('Cache-Control', 'no-store');
-      res.json({ tileUrl: options.tileUrl ?? null });
+  if (dir) {
+    await app.register(fastifyStatic, {
+      root: `${dir}assets`,
+      prefix: '/console/assets/',
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      decorateReply: false,
+      setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
+    });
+  } else {
+    app.get('/console/assets/*', (_req, reply) => notBuilt(reply));
+  }
+  const handler = (req: FastifyRequest, reply: FastifyReply): void => {
+    const path = req.url.split('?')[0];
+    if (path.startsWith('/console/session')) return void reply.callNotFound();
+    if (!dir) return notBuilt(reply);
+    if (path === '/console/config.json') {
+      void reply.header('Cache-Control', 'no-store').send({ tileUrl: options.tileUrl ?? null });
       return;
     }
     page ??= readFileSync(`${dir}index.html`, 'utf8');
-    pageHeaders(res, csp);
-    res.status(200).type('text/html; charset=utf-8').send(page);
+    void pageHeaders(reply, csp).code(200).type('text/html; charset=utf-8').send(page);
   };
+  app.get('/console', handler);
+  app.get('/console/*', handler);
 }
 
 /**
- * GET /graphql from a browser (HTML wanted, no query): GraphiQL from the hub's own build. A GET
- * with a query, and every POST, goes on to Apollo.
+ * A Fastify `onRequest` hook: GET /graphql from a browser (HTML wanted, no query) gets GraphiQL
+ * from the hub's own build. A GET with a query, and every POST, goes on to Apollo.
  */
-export function graphiqlPage(): (req: Request, res: Response, next: NextFunction) => void {
+export function graphiqlPage(): (req: FastifyRequest, reply: FastifyReply, done: () => void) => void {
   const dir = consoleBuildDir();
   let page: string | undefined;
-  return (req, res, next) => {
-    if (req.method !== 'GET' || req.path !== '/graphql' || req.query.query !== undefined || !(req.headers.accept ?? '').includes('text/html')) return next();
-    if (!dir || !existsSync(`${dir}graphiql.html`)) {
-      res.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
-      return;
-    }
+  return (req, reply, done) => {
+    if (req.method !== 'GET' || req.url.split('?')[0] !== '/graphql' || (req.query as { query?: unknown }).query !== undefined || !(req.headers.accept ?? '').includes('text/html')) return done();
+    if (!dir || !existsSync(`${dir}graphiql.html`)) return notBuilt(reply);
     page ??= readFileSync(`${dir}graphiql.html`, 'utf8');
-    pageHeaders(res, GRAPHIQL_CSP);
-    res.status(200).type('text/html; charset=utf-8').send(page);
+    void pageHeaders(reply, GRAPHIQL_CSP).code(200).type('text/html; charset=utf-8').send(page);
   };
 }

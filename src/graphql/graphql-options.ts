@@ -1,7 +1,7 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { NoSchemaIntrospectionCustomRule, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import type { MetricsService } from '../metrics/metrics.service.js';
@@ -101,8 +101,9 @@ export function graphqlOptions(config: AppConfig, { metrics, principals, authn, 
     plugins: [ApolloServerPluginCacheControlDisabled(), ...protection.plugins, metricsPlugin(metrics), operationSpanPlugin(), unexpectedErrorPlugin(), subscriptionOverHttpPlugin(), idempotencyPlugin(idempotency, authn), retryAfterPlugin()] as unknown as ApolloDriverConfig['plugins'],
     formatError,
     subscriptions: { 'graphql-ws': graphqlWs },
-    // HTTP requests carry `req`; graphql-ws operations carry the connection's `extra`.
-    context: (arg: { req?: Request; extra?: WsExtra }): GraphqlContext =>
-      arg.req ? { req: arg.req, ctx: requestContextOf(arg.req) } : { ctx: websocketContext(arg as never) },
+    // Over HTTP Apollo's Fastify integration passes the request (Fastify's, with its Node request
+    // as `raw`); graphql-ws operations pass an object with the connection's `extra`.
+    context: (arg: FastifyRequest | { extra?: WsExtra }): GraphqlContext =>
+      'raw' in arg ? { req: arg, ctx: requestContextOf(arg) } : { ctx: websocketContext(arg as never) },
   };
 }

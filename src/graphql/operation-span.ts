@@ -1,26 +1,28 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../common/errors/error-codes.js';
 import type { GraphqlContext } from '../common/request/graphql-context.js';
 import { hubTracer } from '../common/tracing/tracer.js';
 
 /** The operation span of each HTTP request to /graphql, found again by Apollo's plugin. */
-const operationSpans = new WeakMap<Request, Span>();
+const operationSpans = new WeakMap<FastifyRequest, Span>();
 
 /**
  * Opens a span around a GraphQL request over HTTP and makes it the active one, so that the
  * statements, Redis commands and events of the operation are its children. Apollo's hooks cannot
- * wrap the execution, hence a middleware in front of it; operationSpanPlugin names the span once
- * the operation is known. With tracing off (or the request not sampled) nothing is kept.
+ * wrap the execution, hence a Fastify hook in front of it (`preHandler`, after the body is read:
+ * Fastify goes on to the handler within `done`); operationSpanPlugin names the span once the
+ * operation is known. With tracing off (or the request not sampled) nothing is kept.
  */
-export function operationSpanMiddleware(req: Request, res: Response, next: NextFunction): void {
+export function operationSpanHook(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  if (req.routeOptions.url !== '/graphql') return done();
   const span = hubTracer.startSpan('graphql');
-  if (!span.isRecording()) return next();
+  if (!span.isRecording()) return done();
   operationSpans.set(req, span);
   const end = () => span.end();
-  res.once('close', end);
-  context.with(trace.setSpan(context.active(), span), next);
+  reply.raw.once('close', end);
+  context.with(trace.setSpan(context.active(), span), done);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Allow } from '../common/auth/access-rule.decorator.js';
 import { Ctx } from '../common/auth/current-context.decorator.js';
 import { ApiScope, Role } from '../common/auth/roles.js';
@@ -29,7 +29,7 @@ export class StaffLogPagesController {
   ) {}
 
   @Get('incidents/:id/log')
-  async log(@Ctx() ctx: RequestContext, @Param('id') idOrReference: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async log(@Ctx() ctx: RequestContext, @Param('id') idOrReference: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     requireIncidentIdOrReference(idOrReference);
     const wanted = pageFormat(format, req, res, 'page');
     if (!wanted) return;
@@ -38,12 +38,12 @@ export class StaffLogPagesController {
   }
 
   @Get('meetings/:id/agenda')
-  agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  agenda(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.meetingPage(id, format, req, res, (meetingId) => this.pages.agenda(ctx, meetingId), renderAgendaHtml);
   }
 
   @Get('meetings/:id/minutes')
-  minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  minutes(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query('format') format: unknown, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     return this.meetingPage(id, format, req, res, (meetingId) => this.pages.minutes(ctx, meetingId), renderMinutesHtml);
   }
 
@@ -51,8 +51,8 @@ export class StaffLogPagesController {
   private async meetingPage<Page>(
     id: string,
     format: unknown,
-    req: Request,
-    res: Response,
+    req: FastifyRequest,
+    res: FastifyReply,
     load: (meetingId: string) => Promise<Page>,
     render: (page: Page, options: { timeZone: string }) => string,
   ): Promise<void> {

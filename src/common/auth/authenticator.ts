@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../request/request-context.js';
 
 /**
@@ -7,5 +7,5 @@ import type { RequestContext } from '../request/request-context.js';
  * the GraphQL plugins ask through this; the auth feature provides it.
  */
 export abstract class Authenticator {
-  abstract authenticate(req: Request): Promise<RequestContext>;
+  abstract authenticate(req: FastifyRequest): Promise<RequestContext>;
 }

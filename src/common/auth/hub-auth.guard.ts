@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Authenticator } from './authenticator.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors.js';
 import type { GraphqlContext } from '../request/graphql-context.js';
@@ -27,7 +27,7 @@ export class HubAuthGuard implements CanActivate {
     const gql = context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>() : undefined;
     // Over graphql-ws, Nest's Apollo driver puts the graphql-ws context where `req` would be:
     // only an object with headers is an HTTP request.
-    const req = gql ? (gql.req?.headers ? gql.req : undefined) : context.switchToHttp().getRequest<Request>();
+    const req = gql ? (gql.req?.headers ? gql.req : undefined) : context.switchToHttp().getRequest<FastifyRequest>();
     // Public operations (login, refresh) do not depend on who is asking: stale credentials
     // sent along are no reason to refuse them.
     if (rule.public) {

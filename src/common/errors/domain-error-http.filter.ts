@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { errorBody } from './error-body.js';
 import { DomainError } from './domain-errors.js';
 import { ErrorCode } from './error-codes.js';
@@ -20,12 +20,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
 @Catch(DomainError)
 export class DomainErrorHttpFilter implements ExceptionFilter {
   catch(error: DomainError, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader('WWW-Authenticate', 'Bearer');
-    if (error.code === ErrorCode.RATE_LIMITED) res.setHeader('Retry-After', String(error.extensions.retryAfterSeconds));
-    res
-      .status(STATUS[error.code] ?? 500)
-      .setHeader('Cache-Control', 'no-store')
-      .json(errorBody(error));
+    const res = host.switchToHttp().getResponse<FastifyReply>();
+    if (error.code === ErrorCode.UNAUTHENTICATED) res.header('WWW-Authenticate', 'Bearer');
+    if (error.code === ErrorCode.RATE_LIMITED) res.header('Retry-After', String(error.extensions.retryAfterSeconds));
+    void res
+      .code(STATUS[error.code] ?? 500)
+      .header('Cache-Control', 'no-store')
+      .send(errorBody(error));
   }
 }

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadUserInputError } from '../errors/domain-errors.js';
 import { errorBody } from '../errors/error-body.js';
 
@@ -26,15 +26,14 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
 }
 
 /**
- * Express middleware after the JSON body parser: a body nested deeper than `maxDepth` is
- * refused with 400 and a GraphQL-shaped BAD_USER_INPUT before anything walks it. Found by the
- * fuzz suite: deeply nested (unused) variables on a mutation with an Idempotency-Key overflowed
- * the stack while the request was fingerprinted, a 500.
+ * Part of a Fastify `preValidation` hook (after the JSON body is parsed): a body nested deeper
+ * than `maxDepth` is refused with 400 and a GraphQL-shaped BAD_USER_INPUT before anything walks
+ * it; true when it was. Found by the fuzz suite: deeply nested (unused) variables on a mutation
+ * with an Idempotency-Key overflowed the stack while the request was fingerprinted, a 500.
  */
-export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (jsonDepth(req.body, maxDepth) <= maxDepth) return next();
-    const message = `The request body nests deeper than ${maxDepth} levels`;
-    res.status(400).json(errorBody(new BadUserInputError([{ field: 'body', message }], message)));
-  };
+export function refuseTooDeep(req: FastifyRequest, reply: FastifyReply, maxDepth = MAX_JSON_DEPTH): boolean {
+  if (req.body === null || typeof req.body !== 'object' || jsonDepth(req.body, maxDepth) <= maxDepth) return false;
+  const message = `The request body nests deeper than ${maxDepth} levels`;
+  void reply.code(400).send(errorBody(new BadUserInputError([{ field: 'body', message }], message)));
+  return true;
 }

@@ -1,20 +1,24 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 import { BadUserInputError } from '../errors/domain-errors.js';
 import { errorBody } from '../errors/error-body.js';
 
 export type PageFormat = 'json' | 'html';
 
+const PAGE_TYPES = ['text/html', 'application/json'];
+
 /**
  * How a printable page (REST, beside GraphQL) is sent: `?format=` (json or html, anything else
- * BAD_USER_INPUT), or else as the Accept header prefers. Undefined, with 406 sent, when the
- * Accept header allows neither; `page` names the page in that answer ("The card is available…").
+ * BAD_USER_INPUT), or else as the Accept header prefers (no Accept header: any). Undefined, with
+ * 406 sent, when the Accept header allows neither; `page` names the page in that answer ("The
+ * card is available…").
  */
-export function pageFormat(format: unknown, req: Request, res: Response, page: string): PageFormat | undefined {
+export function pageFormat(format: unknown, req: FastifyRequest, res: FastifyReply, page: string): PageFormat | undefined {
   if (format !== undefined && format !== 'json' && format !== 'html') throw BadUserInputError.field('format', 'format must be json or html');
-  res.setHeader('Vary', 'Accept');
-  const wanted = format ?? req.accepts(['text/html', 'application/json']);
+  res.header('Vary', 'Accept');
+  const wanted = format ?? new Negotiator({ headers: { accept: req.headers.accept ?? '*/*' } }).mediaTypes(PAGE_TYPES)[0];
   if (!wanted) {
-    res.status(406).json(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], `The ${page} is available as text/html or application/json`)));
+    void res.code(406).send(errorBody(new BadUserInputError([{ field: 'Accept', message: 'Accept must allow text/html or application/json' }], `The ${page} is available as text/html or application/json`)));
     return undefined;
   }
   return wanted === 'json' || wanted === 'application/json' ? 'json' : 'html';
@@ -25,13 +29,13 @@ export function pageFormat(format: unknown, req: Request, res: Response, page: s
  * script, inline styles only). Never kept by a shared cache: the pages show what organisations
  * wrote for each other and people's contact details.
  */
-export function sendPage(res: Response, format: PageFormat, data: unknown, html: () => string): void {
-  res.setHeader('Cache-Control', 'no-store');
+export function sendPage(res: FastifyReply, format: PageFormat, data: unknown, html: () => string): void {
+  res.header('Cache-Control', 'no-store');
   if (format === 'json') {
-    res.status(200).json(data);
+    void res.code(200).send(data);
     return;
   }
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.status(200).type('text/html; charset=utf-8').send(html());
+  res.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+  res.header('X-Content-Type-Options', 'nosniff');
+  void res.code(200).type('text/html; charset=utf-8').send(html());
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pino from 'pino';
 import { principalKey } from '../auth/principal.js';
 import type { RequestContext } from '../request/request-context.js';
@@ -7,7 +8,16 @@ import type { RequestContext } from '../request/request-context.js';
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const NOT_LOGGED = /^\/(health|metrics)/;
 
-type LoggedRequest = IncomingMessage & { originalUrl?: string; hubContext?: RequestContext; id?: string; log?: pino.Logger };
+type LoggedRequest = FastifyRequest & { hubContext?: RequestContext };
+
+/**
+ * The request's id (Fastify's `genReqId`): a sane `X-Request-Id`, or one made anew. Fastify
+ * keeps it as `request.id`.
+ */
+export function requestIdFor(raw: IncomingMessage): string {
+  const incoming = raw.headers['x-request-id'];
+  return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+}
 
 /**
  * The one line a request leaves: what was asked, of whom, how it went and how long it took.
@@ -19,7 +29,7 @@ export function requestLine(req: LoggedRequest, res: ServerResponse, durationMs:
   return {
     reqId: req.id,
     method: req.method,
-    path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+    path: (req.raw.url ?? '').split('?')[0],
     operation: ctx?.operationName,
     principal: ctx?.principal ? principalKey(ctx.principal) : undefined,
     status: res.statusCode,
@@ -28,23 +38,27 @@ export function requestLine(req: LoggedRequest, res: ServerResponse, durationMs:
 }
 
 /**
- * The request's id (a sane `X-Request-Id`, or one made anew, echoed back), a logger bound to it
- * for every line logged while the request runs (`req.log`, which nestjs-pino keeps for the
- * request: `useExisting`), and the request's line when it ends (health and metrics leave none).
+ * A Fastify `onRequest` hook, the first the hub adds (before Nest's middleware): the request's
+ * id echoed back, a logger bound to it for every line logged while the request runs (`log` on
+ * Fastify's request and on the Node request, which nestjs-pino keeps for the request:
+ * `useExisting`; Fastify's own is a no-op, the application having no Fastify logger), and the
+ * request's line when it ends (health and metrics leave none).
  *
- * In place of pino-http (issue 19): that made a child logger with serializers, wrapped the
- * response and redacted every request line, about a tenth of the CPU of a small request; this
- * makes one child with the id and writes the line through `lines`, a logger without redaction
- * paths, since the line holds only the fields above.
+ * In place of pino-http and of Fastify's own request logging (issue 19): one child with the id,
+ * and the line through `lines`, a logger without redaction paths, since the line holds only the
+ * fields above.
  */
 export function requestLog(root: pino.Logger, lines: pino.Logger) {
-  return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
-    const incoming = req.headers['x-request-id'];
-    const id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    req.id = id;
-    req.log = root.child({ reqId: id });
+  return (req: LoggedRequest, reply: FastifyReply, done: () => void): void => {
+    const id = req.id;
+    const raw = req.raw as IncomingMessage & { id?: string; log?: pino.Logger };
+    const res = reply.raw;
+    raw.id = id;
+    // On both requests: Nest's middleware (nestjs-pino's among them) may be handed either.
+    raw.log = root.child({ reqId: id });
+    req.log = raw.log;
     res.setHeader('X-Request-Id', id);
-    if (!NOT_LOGGED.test(req.url ?? '')) {
+    if (!NOT_LOGGED.test(raw.url ?? '')) {
       const started = Date.now();
       let logged = false;
       // 'finish' when the answer is handed over (still inside the request's trace span), 'close'
@@ -60,6 +74,6 @@ export function requestLog(root: pino.Logger, lines: pino.Logger) {
       res.once('finish', end);
       res.once('close', end);
     }
-    next();
+    done();
   };
 }

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Authenticator } from '../auth/authenticator.js';
 import { principalKey } from '../auth/principal.js';
 import type { GraphqlContext } from '../request/graphql-context.js';
@@ -26,8 +26,8 @@ export class PrincipalThrottlerGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req: (Request & { hubThrottled?: boolean }) | undefined =
-      context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>().req : context.switchToHttp().getRequest<Request>();
+    const req: (FastifyRequest & { hubThrottled?: boolean }) | undefined =
+      context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext<GraphqlContext>().req : context.switchToHttp().getRequest<FastifyRequest>();
     // Operations over WebSocket have no HTTP request here (the driver puts the graphql-ws
     // context where `req` would be: only an object with headers is a request); they were
     // counted when subscribed. Each HTTP request counts once.
