@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { BadUserInputError } from './common/errors/domain-errors.js';
 import { errorBody } from './common/errors/error-body.js';
 import { refuseTooDeep } from './common/http/json-depth.js';
-import { ErrorsLoggedOnceFilter } from './common/logging/errors-logged-once.filter.js';
+import { UnhandledErrorsFilter } from './common/errors/unhandled-errors.filter.js';
 import { HubNestLogger, hubRootLogger, requestLineLogger } from './common/logging/hub-logger.js';
 import { requestIdFor, requestLog } from './common/logging/request-log.js';
 import type { AppConfig } from './config/app-config.js';
@@ -74,7 +74,7 @@ export async function createHubApp(config: AppConfig): Promise<NestFastifyApplic
     abortOnError: false,
   });
   app.useLogger(app.get(HubNestLogger));
-  app.useGlobalFilters(new ErrorsLoggedOnceFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new UnhandledErrorsFilter(app.getHttpAdapter()));
 
   // The async context of the request's hooks and Nest middleware (the request's logger in
   // nestjs-pino's store, the HTTP trace span) is lost while Fastify reads the body: it is kept

@@ -6,15 +6,17 @@ import { bodyErrorAnswer } from '../http/body-errors.js';
 import type { GraphqlContext } from '../request/graphql-context.js';
 
 /**
- * Each unexpected error logged once. Nest's handler logs whatever a resolver throws
- * ("ExceptionsHandler"), and for a GraphQL request over HTTP Apollo's unexpected-error plugin
- * (src/graphql/apollo-plugins.ts) logs it again, with the request id and the field's path: that
- * one is kept. Over WebSocket no Apollo plugin runs, so the error is logged here; plain HTTP
- * routes keep Nest's own handling, except for a body that could not be read (bodyErrorAnswer),
- * which is answered in the GraphQL error shape.
+ * What happens to an error nothing closer handled (the global filter):
+ * - a body that could not be read (too large, not JSON: `bodyErrorAnswer`) is answered in the
+ *   GraphQL error shape with a contract code, not Nest's plain HTTP error;
+ * - any other error of a plain HTTP route gets Nest's own handling;
+ * - in GraphQL, each unexpected error is logged once. Nest's handler logs whatever a resolver
+ *   throws ("ExceptionsHandler"), and for a GraphQL request over HTTP Apollo's unexpected-error
+ *   plugin (src/graphql/apollo-plugins.ts) logs it again, with the request id and the field's
+ *   path: that one is kept. Over WebSocket no Apollo plugin runs, so the error is logged here.
  */
 @Catch()
-export class ErrorsLoggedOnceFilter extends BaseExceptionFilter {
+export class UnhandledErrorsFilter extends BaseExceptionFilter {
   private static readonly graphqlLogger = new Logger('GraphQL');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
@@ -26,7 +28,7 @@ export class ErrorsLoggedOnceFilter extends BaseExceptionFilter {
     }
     const context = GqlArgumentsHost.create(host).getContext<GraphqlContext | undefined>();
     if (!context?.req && exception instanceof Error && !(exception instanceof IntrinsicException)) {
-      ErrorsLoggedOnceFilter.graphqlLogger.error({ err: exception, requestId: context?.ctx?.requestId }, 'unexpected error in a GraphQL operation over WebSocket');
+      UnhandledErrorsFilter.graphqlLogger.error({ err: exception, requestId: context?.ctx?.requestId }, 'unexpected error in a GraphQL operation over WebSocket');
     }
     throw exception;
   }
