@@ -129,7 +129,8 @@ export function Action({ label, run, done, className }: { label: string; run: ()
 
 /**
  * A form that sends one mutation built from its fields: the error next to the button, the form
- * emptied and `done` told of the answer on success.
+ * emptied and `done` told of the answer on success; with `cancel`, a cancel button beside save.
+ * Its title is its heading (`level` 3, or 2 where the form is a section of its page).
  */
 export function MutationForm<T = unknown>({
   title,
@@ -139,6 +140,8 @@ export function MutationForm<T = unknown>({
   done,
   children,
   className = 'panel',
+  level = 3,
+  cancel,
 }: {
   title: string;
   submit?: string;
@@ -147,10 +150,13 @@ export function MutationForm<T = unknown>({
   done: (data: T) => void;
   children: ReactNode;
   className?: string;
+  level?: 2 | 3;
+  cancel?: () => void;
 }) {
   const { t } = useI18n();
   const [error, setError] = useState<string>();
   const id = useId();
+  const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <form
       className={className}
@@ -168,7 +174,7 @@ export function MutationForm<T = unknown>({
         );
       }}
     >
-      <h3 id={id}>{title}</h3>
+      <Heading id={id}>{title}</Heading>
       {children}
       {error && (
         <p role="alert" className="error">
@@ -176,6 +182,14 @@ export function MutationForm<T = unknown>({
         </p>
       )}
       <button type="submit">{submit ?? t('common.save')}</button>
+      {cancel && (
+        <>
+          {' '}
+          <button type="button" onClick={cancel}>
+            {t('common.cancel')}
+          </button>
+        </>
+      )}
     </form>
   );
 }

@@ -276,6 +276,35 @@ describe('console: communication links and meetings', () => {
   });
 });
 
+describe('console: a new incident', () => {
+  it('creates an incident from its form and opens it; cancel closes the form, a refusal is shown beside it', async () => {
+    const liaison = await newPerson();
+    await signIn(liaison, LIAISON);
+    await liaison.page.goto('/console/incidents');
+    await liaison.page.getByRole('button', { name: 'Ny händelse' }).click();
+    const form = liaison.page.getByRole('form', { name: 'Ny händelse' });
+    await form.getByRole('button', { name: 'Avbryt' }).click();
+    await form.waitFor({ state: 'detached' });
+
+    await liaison.page.getByRole('button', { name: 'Ny händelse' }).click();
+    const title = `Vattenläcka i Rimbo ${Date.now()}`;
+    // Blank after trimming: the API's refusal is shown beside the form, and nothing is written.
+    await form.getByLabel('Rubrik').fill('   ');
+    await form.getByLabel('Beskrivning').fill('Huvudledningen har brustit.');
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await form.getByRole('alert').waitFor();
+
+    await form.getByLabel('Rubrik').fill(title);
+    await form.getByLabel('Övning').check();
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await liaison.page.waitForURL(/\/console\/incidents\/[0-9a-f-]{36}/);
+    const [row] = await hub.db.query(`SELECT id, exercise, description FROM incidents WHERE title = $1`, [title]);
+    expect(row).toMatchObject({ exercise: true, description: 'Huvudledningen har brustit.' });
+    expect(liaison.page.url()).toContain(row.id);
+    expect((await hub.db.query(`SELECT count(*)::int AS n FROM incidents WHERE title = '   ' OR title = ''`))[0].n).toBe(0);
+  });
+});
+
 describe('console: administration', () => {
   it('creates an API key with the scopes chosen, shows its secret once, and says why a key without scopes is refused', async () => {
     const admin = await newPerson();

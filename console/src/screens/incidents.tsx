@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { gql } from '../session';
-import { Action, Link, Loading, atLeast, navigate, useQuery, useUser } from '../ui';
+import { Action, Link, Loading, MutationForm, atLeast, navigate, useQuery, useUser } from '../ui';
 
 interface IncidentRow {
   id: string;
@@ -86,7 +86,6 @@ export function IncidentsScreen() {
 function CreateIncident() {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string>();
   if (!open)
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -94,26 +93,20 @@ function CreateIncident() {
       </button>
     );
   return (
-    <form
-      className="panel"
-      aria-label={t('incidents.create')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        const input = {
-          title: f.get('title'),
-          description: f.get('description'),
-          category: f.get('category'),
-          locationName: f.get('locationName') || null,
-          exercise: f.get('exercise') === 'on',
-        };
-        gql<{ createIncident: { id: string } }>(`mutation Create($input: CreateIncidentInput!) { createIncident(input: $input) { id } }`, { input }).then(
-          (d) => navigate(`/incidents/${d.createIncident.id}`),
-          (err: Error) => setError(err.message),
-        );
-      }}
+    <MutationForm<{ createIncident: { id: string } }>
+      title={t('incidents.create')}
+      level={2}
+      mutation="mutation Create($input: CreateIncidentInput!) { createIncident(input: $input) { id } }"
+      input={(f) => ({
+        title: f.get('title'),
+        description: f.get('description'),
+        category: f.get('category'),
+        locationName: f.get('locationName') || null,
+        exercise: f.get('exercise') === 'on',
+      })}
+      done={(d) => navigate(`/incidents/${d.createIncident.id}`)}
+      cancel={() => setOpen(false)}
     >
-      <h2>{t('incidents.create')}</h2>
       <label>
         {t('incidents.titleField')}
         <input name="title" required maxLength={200} />
@@ -137,16 +130,7 @@ function CreateIncident() {
       <label className="check">
         <input type="checkbox" name="exercise" /> {t('incidents.isExercise')}
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit">{t('common.save')}</button>{' '}
-      <button type="button" onClick={() => setOpen(false)}>
-        {t('common.cancel')}
-      </button>
-    </form>
+    </MutationForm>
   );
 }
 

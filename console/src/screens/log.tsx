@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n';
-import { gql } from '../session';
 import type { SessionUser } from '../session';
 import { Link, Loading, MutationForm, atLeast, useQuery, useUser, type QueryState } from '../ui';
 import type { IncidentHead } from './incident';
@@ -33,7 +32,6 @@ function mayFollowUp(user: SessionUser | null, e: Entry): boolean {
 function FollowUp({ entry, done }: { entry: Entry; done: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string>();
   if (!open)
     return (
       <button type="button" onClick={() => setOpen(true)}>
@@ -41,19 +39,14 @@ function FollowUp({ entry, done }: { entry: Entry; done: () => void }) {
       </button>
     );
   return (
-    <form
-      aria-label={`${t('log.followUp')} #${entry.number}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        const input = { entryId: entry.id, note: f.get('note'), status: f.get('done') === 'on' ? 'DONE' : null };
-        gql(`mutation F($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }`, { input }).then(
-          () => {
-            setOpen(false);
-            done();
-          },
-          (err: Error) => setError(err.message),
-        );
+    <MutationForm
+      title={`${t('log.followUp')} #${entry.number}`}
+      className=""
+      mutation="mutation F($input: FollowUpLogEntryInput!) { followUpLogEntry(input: $input) { id } }"
+      input={(f) => ({ entryId: entry.id, note: f.get('note'), status: f.get('done') === 'on' ? 'DONE' : null })}
+      done={() => {
+        setOpen(false);
+        done();
       }}
     >
       <label>
@@ -63,13 +56,7 @@ function FollowUp({ entry, done }: { entry: Entry; done: () => void }) {
       <label className="check">
         <input type="checkbox" name="done" /> {t('log.markDone')}
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <button type="submit">{t('common.save')}</button>
-    </form>
+    </MutationForm>
   );
 }
 
